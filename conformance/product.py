@@ -1,0 +1,49 @@
+"""The one place where the runner calls armorsmith itself.
+
+Suites judge armorsmith through its public API only; this module loads that
+API and turns its answers into the small values the suites compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+
+class ProductError(Exception):
+    """armorsmith cannot be imported from this Python."""
+
+
+@dataclass(frozen=True)
+class SyntaxFinding:
+    """The first syntax error in a text: its 1-based line and its message."""
+
+    line: int
+    message: str
+
+
+def load_syntax() -> ModuleType:
+    """Import ``armorsmith.syntax``, or explain how to make it importable."""
+    try:
+        from armorsmith import syntax
+    except ImportError as error:
+        raise ProductError(
+            f"cannot import armorsmith.syntax ({error}); run `make` to build .venv, "
+            "then run the conformance suite with .venv/bin/python -m conformance"
+        ) from error
+    return syntax
+
+
+class SyntaxChecker:
+    """Parses texts with ``armorsmith.syntax.parse`` and reports the first error."""
+
+    def __init__(self, syntax: ModuleType) -> None:
+        self._parse = syntax.parse
+
+    def first_error(self, text: str) -> SyntaxFinding | None:
+        """The first syntax error of ``text`` in source order, or None when it parses clean."""
+        errors = self._parse(text).errors
+        if not errors:
+            return None
+        first = min(errors, key=lambda error: (error.line, error.column))
+        return SyntaxFinding(first.line, first.message)
