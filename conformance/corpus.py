@@ -91,6 +91,19 @@ def load_static_cases(index: Path) -> list[StaticCase]:
     return cases
 
 
+# Files in upstream's profile tree that are prose shipped beside the profiles, not policy.
+NOT_POLICY = frozenset({"apparmor/profiles/extras/README"})
+
+
+def policy_files(corpus: Corpus) -> list[Path]:
+    """Every policy file under ``upstream/profiles``, sorted: profiles, abstractions, tunables, abi, local, extras."""
+    root = corpus.profiles
+    return sorted(
+        path for path in root.rglob("*")
+        if path.is_file() and path.relative_to(root).as_posix() not in NOT_POLICY
+    )
+
+
 def build_upstream_layout(corpus: Corpus, scratch: Path) -> Path:
     """Reproduce upstream's test layout under ``scratch`` and return ``parser/tst``.
 

@@ -35,15 +35,16 @@ def load_syntax() -> ModuleType:
 
 
 class SyntaxChecker:
-    """Parses texts with ``armorsmith.syntax.parse`` and reports the first error."""
+    """Parses sources with ``armorsmith.syntax.parse`` and reports the first error."""
 
     def __init__(self, syntax: ModuleType) -> None:
-        self._parse = syntax.parse
+        self._syntax = syntax
 
-    def first_error(self, text: str) -> SyntaxFinding | None:
-        """The first syntax error of ``text`` in source order, or None when it parses clean."""
-        errors = self._parse(text).errors
-        if not errors:
+    def first_error(self, source: bytes) -> SyntaxFinding | None:
+        """The first syntax error of ``source``, or None when it parses clean."""
+        parsed = self._syntax.parse(source)
+        if not parsed.errors:
             return None
-        first = min(errors, key=lambda error: (error.line, error.column))
-        return SyntaxFinding(first.line, first.message)
+        first = parsed.errors[0]
+        row, _ = self._syntax.byte_point(parsed.source, first.start)
+        return SyntaxFinding(row + 1, first.message)

@@ -31,6 +31,6 @@ class Suite(Protocol):
         ...
 
 
-def read_policy(path: Path) -> str:
-    """A policy file's text; bytes that are not UTF-8 become U+FFFD, as in an editor."""
-    return path.read_bytes().decode("utf-8", errors="replace")
+def read_policy(path: Path) -> bytes:
+    """A policy file's bytes, exactly as armorsmith's parser takes them."""
+    return path.read_bytes()

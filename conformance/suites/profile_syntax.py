@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import time
 
+from conformance.corpus import policy_files
 from conformance.report import Deviation, Rate, SuiteResult
 from conformance.suites.base import Context, read_policy
 
 PROFILE_WITH_ERROR = "policy files with a syntax error"
-
-# Files in the tree that are prose shipped beside the profiles, not policy.
-NOT_POLICY = frozenset({"apparmor/profiles/extras/README"})
-
 
 class ProfileSyntaxSuite:
     """Every policy file of upstream's profile tree, parsed by ``armorsmith.syntax``."""
@@ -24,12 +21,8 @@ class ProfileSyntaxSuite:
     title = "upstream profiles, abstractions, tunables and extras, syntax errors only"
 
     def run(self, context: Context) -> SuiteResult:
-        root = context.corpus.profiles
         result = SuiteResult(self.name, self.title)
-        files = sorted(
-            path for path in root.rglob("*")
-            if path.is_file() and path.relative_to(root).as_posix() not in NOT_POLICY
-        )
+        files = policy_files(context.corpus)
         clean = 0
         for path in files:
             text = read_policy(path)
