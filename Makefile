@@ -1,0 +1,83 @@
+# Developer entry points for armorsmith; see README.md. Requires GNU make.
+# Everything is installed into .venv and .cache inside the checkout, never into $HOME.
+
+PY := .venv/bin/python
+SHARED := ../shared
+
+# The tree-sitter CLI: from PATH when there is one, else the copy `make tree-sitter-cli` installs.
+TREE_SITTER := $(or $(shell command -v tree-sitter 2>/dev/null),$(CURDIR)/.cache/tree-sitter-cli/bin/tree-sitter)
+# Keep the CLI's compiled parsers and caches inside the checkout.
+export TREE_SITTER_LIBDIR := $(CURDIR)/.cache/tree-sitter/lib
+export XDG_CACHE_HOME := $(CURDIR)/.cache/xdg
+
+# Re-install when anything the build compiles or reads changes.
+INSTALL_INPUTS := pyproject.toml setup.py grammar/bindings/python/tree_sitter_apparmor/binding.c \
+	$(wildcard grammar/src/*.c grammar/src/*.h grammar/src/tree_sitter/*.h)
+
+.PHONY: venv install demo test docs grammar grammar-check tree-sitter-cli conformance bench clean
+
+venv: .venv/.installed
+
+install: venv
+
+.venv/.installed: $(INSTALL_INPUTS)
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: venv
+	.venv/bin/armorsmith lint examples/
+
+test: venv
+	@if [ -x "$(TREE_SITTER)" ] && [ -d grammar/test/corpus ]; then \
+		echo "cd grammar && tree-sitter test"; cd grammar && "$(TREE_SITTER)" test; \
+	else \
+		echo "note: skipping 'tree-sitter test' (no tree-sitter CLI or no grammar/test/corpus; see 'make tree-sitter-cli')"; \
+	fi
+	$(PY) -m pytest
+
+docs: venv
+	$(PY) -m armorsmith.diagnostics.docgen docs/diagnostics.md
+
+tree-sitter-cli:
+	@if [ -x "$(TREE_SITTER)" ]; then \
+		echo "tree-sitter CLI: $(TREE_SITTER) ($$("$(TREE_SITTER)" --version))"; \
+	else \
+		sh $(SHARED)/tools/get-tree-sitter-cli .cache/tree-sitter-cli; \
+	fi
+
+grammar: tree-sitter-cli
+	cd grammar && "$(TREE_SITTER)" generate
+
+# Regenerate the parser in a temporary copy of grammar/ and compare it with the committed
+# grammar/src. Output differs between CLI versions, so a different version skips the check.
+grammar-check: tree-sitter-cli
+	@want=$$(cat grammar/TREE_SITTER_CLI_VERSION); \
+	have=$$("$(TREE_SITTER)" --version | awk '{print $$2}'); \
+	if [ "$$want" != "$$have" ]; then \
+		echo "grammar-check: SKIPPED: the tree-sitter CLI here is $$have, but grammar/src was generated"; \
+		echo "grammar-check: with $$want (grammar/TREE_SITTER_CLI_VERSION); install $$want to compare."; \
+		exit 0; \
+	fi; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -R grammar/. "$$tmp"; \
+	rm -rf "$$tmp/src/parser.c" "$$tmp/src/grammar.json" "$$tmp/src/node-types.json" "$$tmp/src/tree_sitter"; \
+	(cd "$$tmp" && "$(TREE_SITTER)" generate) || exit 1; \
+	if diff -r grammar/src "$$tmp/src" > "$$tmp.diff"; then \
+		rm -f "$$tmp.diff"; echo "grammar-check: grammar/src matches grammar.js (tree-sitter $$have)"; \
+	else \
+		head -n 40 "$$tmp.diff"; rm -f "$$tmp.diff"; \
+		echo "grammar-check: FAILED: grammar/src is stale; run 'make grammar' and commit grammar/src"; exit 1; \
+	fi
+
+conformance: venv
+	$(PY) -m conformance
+
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf .venv .cache build server/*.egg-info *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find grammar/bindings -name '*.so' -delete
