@@ -1,0 +1,80 @@
+"""The registry of diagnostic codes: stable kebab-case names, default severities and docs.
+
+This module owns the list of every code armorsmith can report and nothing else.
+Codes are a compatibility surface (users suppress and search for them), so a code is never
+renamed or reused; docs/diagnostics.md is generated from the docs written here.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+
+__all__ = ["Code", "Severity"]
+
+
+class Severity(enum.Enum):
+    """How serious a diagnostic is; the values are the words the CLI prints."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    HINT = "hint"
+
+
+class Code(enum.Enum):
+    """Every diagnostic code, with its default severity and its documentation.
+
+    Each member's value is its kebab-case name; `severity` and `doc` are attributes.
+    A doc is one paragraph saying what the code reports and why it matters.
+    """
+
+    severity: Severity
+    doc: str
+
+    def __new__(cls, name: str, severity: Severity, doc: str) -> Code:
+        member = object.__new__(cls)
+        member._value_ = name
+        member.severity = severity
+        member.doc = inspect.cleandoc(doc)
+        return member
+
+    SYNTAX_ERROR = (
+        "syntax-error",
+        Severity.ERROR,
+        """
+        The parser met text it cannot fit into the AppArmor grammar at this point, such as a
+        stray brace or a misspelled keyword. The message names the first unexpected token and,
+        when the grammar allows only a few things here, what was expected instead.
+        The rest of the file is still parsed, so later findings remain accurate,
+        but apparmor_parser rejects a profile with a syntax error.
+        """,
+    )
+    MISSING_TOKEN = (
+        "missing-token",
+        Severity.ERROR,
+        """
+        A token the grammar requires is absent, most often the ',' that ends a rule or the '}'
+        that closes a profile. The parser recovered by assuming the token was there; the
+        diagnostic sits where it would go and offers to insert it. The fix is marked unsafe
+        because the recovery guess is not always what the author meant.
+        """,
+    )
+    INVALID_UTF8 = (
+        "invalid-utf8",
+        Severity.WARNING,
+        """
+        The file contains bytes that are not valid UTF-8. AppArmor itself treats policy as bytes,
+        so the profile may still load, but editors show such bytes as replacement characters and
+        column numbers after them are approximate. armorsmith parses the raw bytes and reports
+        the first invalid sequence only.
+        """,
+    )
+    UNREADABLE_FILE = (
+        "unreadable-file",
+        Severity.ERROR,
+        """
+        The file could not be read, for example because of its permissions, because it is a
+        dangling symbolic link, or because it is not a regular file. Nothing in it was checked.
+        """,
+    )

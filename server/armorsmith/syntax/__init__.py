@@ -1,0 +1,21 @@
+"""The syntax layer: the tree-sitter language, parsing, syntax errors and positions.
+
+It owns everything that touches tree-sitter directly and the conversion between byte
+offsets and line/column positions. It knows nothing about AppArmor semantics: callers
+above it read nodes and give them meaning. Only `armorsmith.diagnostics` is below it.
+"""
+
+from .lines import LineCol, LineIndex, PositionEncoding, byte_point
+from .parse import LANGUAGE, ROOT_KIND, Parse, parse, reparse
+
+__all__ = [
+    "LANGUAGE",
+    "ROOT_KIND",
+    "LineCol",
+    "LineIndex",
+    "Parse",
+    "PositionEncoding",
+    "byte_point",
+    "parse",
+    "reparse",
+]
