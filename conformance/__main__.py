@@ -37,7 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--suite", action="append", choices=sorted(SUITES), metavar="NAME",
         help=f"run only this suite (repeatable); one of: {', '.join(SUITES)}",
     )
-    parser.add_argument("--verbose", action="store_true", help="also print the listed reason of each known deviation")
+    parser.add_argument("--verbose", action="store_true", help="also print the reason listed for each known deviation and the cases left for semantic checks")
     parser.add_argument("--json", action="store_true", help="print a machine-readable summary instead of the report")
     parser.add_argument(
         "--deviations", type=Path, default=KNOWN_DEVIATIONS, metavar="FILE",

@@ -49,13 +49,14 @@ class Deviation:
 
 @dataclass
 class SuiteResult:
-    """What one suite measured."""
+    """What one suite measured; ``details`` are printed only with ``--verbose``."""
 
     name: str
     title: str
     rates: list[Rate] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -134,6 +135,8 @@ def render_text(reports: list[Reconciled], verbose: bool) -> str:
                 else:
                     line = f"  NEW    {deviation.case}: {deviation.detail}"
                 out.append(line)
+        if verbose:
+            out.extend(result.details)
         if report.stale:
             out.append(f"Listed as known deviations but now agreeing ({len(report.stale)}); remove them:")
             out.extend(f"  STALE  {case}: {reason}" for case, reason in report.stale)
