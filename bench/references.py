@@ -33,8 +33,11 @@ class Unavailable(Exception):
     """A reference tool cannot be run here; the message says why."""
 
 
-def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+def _run(
+    command: list[str], *, input: str | None = None, cwd: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command to completion, capturing its output as text."""
+    return subprocess.run(command, input=input, cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
 def _last_line(process: subprocess.CompletedProcess[str]) -> str:

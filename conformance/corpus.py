@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,7 @@ class Corpus:
         return self.upstream / "profiles"
 
     @classmethod
-    def locate(cls, environ: dict[str, str] | os._Environ[str] = os.environ) -> Corpus:
+    def locate(cls, environ: Mapping[str, str] = os.environ) -> Corpus:
         """Find the corpus from the environment, or raise `CorpusError`."""
         configured = environ.get(ENV_VAR)
         if configured:

@@ -88,8 +88,10 @@ def summarize(result: SuiteResult, buckets: dict[str, int]) -> None:
     ]
     remaining = fails - with_error
     result.notes += [
-        f"FAIL cases without a syntax error: {remaining} "
-        f"({buckets.get('fail-semantic-clean', 0)} left for semantic checks, "
-        f"{buckets.get('fail-syntactic-clean', 0)} syntactic by upstream's verdict: deviations)",
+        (
+            f"FAIL cases without a syntax error: {remaining} "
+            f"({buckets.get('fail-semantic-clean', 0)} left for semantic checks, "
+            f"{buckets.get('fail-syntactic-clean', 0)} syntactic by upstream's verdict: deviations)"
+        ),
         f"semantic FAIL cases that already yield a syntax error: {buckets.get('fail-semantic-error', 0)}",
     ]
