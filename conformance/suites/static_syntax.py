@@ -88,6 +88,7 @@ def summarize(result: SuiteResult, buckets: dict[str, int]) -> None:
     ]
     remaining = fails - with_error
     result.notes += [
+        f"PASS cases with an ERROR or MISSING node: {buckets.get('pass-error', 0)}",
         (
             f"FAIL cases without a syntax error: {remaining} "
             f"({buckets.get('fail-semantic-clean', 0)} left for semantic checks, "
