@@ -1,0 +1,605 @@
+/**
+ * @file AppArmor policy language (apparmor.d) grammar for tree-sitter
+ * @author armorsmith developers
+ * @license MIT
+ *
+ * The grammar follows upstream apparmor_parser (parser_lex.l, parser_yacc.y)
+ * as inventoried in the project's reference apparmor-language.md.  It parses
+ * what the upstream lexer and parser accept syntactically; checks that
+ * upstream performs after parsing (capability names, flag values, glob
+ * balance, variable definitions ...) belong to the semantic layer.
+ */
+
+/// <reference types="tree-sitter-cli/dsl" />
+// @ts-check
+
+// Section - Vocabulary
+
+// Permission words of the rule kinds whose lexer state knows them
+// (parser_lex.l, UNIX/NETWORK/MQUEUE/DBUS/SIGNAL/PTRACE modes).
+const NETWORK_ACCESS = [
+  'create', 'bind', 'listen', 'accept', 'connect', 'shutdown', 'getattr',
+  'setattr', 'getopt', 'setopt', 'send', 'receive', 'read', 'write',
+  'r', 'w', 'rw', 'wr',
+];
+const SIGNAL_ACCESS = ['send', 'receive', 'read', 'write', 'r', 'w', 'rw', 'wr'];
+const PTRACE_ACCESS = ['read', 'readby', 'trace', 'tracedby', 'r', 'w', 'rw', 'wr'];
+const DBUS_ACCESS = ['send', 'receive', 'bind', 'eavesdrop', 'read', 'write', 'r', 'w', 'rw', 'wr'];
+const MQUEUE_ACCESS = ['create', 'open', 'delete', 'read', 'write', 'getattr', 'setattr', 'r', 'w', 'rw', 'wr'];
+const USERNS_ACCESS = ['create'];
+const IO_URING_ACCESS = ['sqpoll', 'override_creds'];
+
+module.exports = grammar({
+  name: 'apparmor',
+
+
+  externals: $ => [
+    $._perms_start,
+    $._assign_end,
+    $._path_start,
+    $._ids_start,
+    $._ids_text,
+    $._noeq_text,
+    $._list_start,
+    $._list_text,
+    $.file_mode,
+    $.exec_mode,
+    $._error_sentinel,
+  ],
+
+  extras: $ => [
+    /\s/,
+    /\\\r?\n/,
+    $.comment,
+  ],
+
+  supertypes: $ => [
+    $._rule,
+  ],
+
+  word: $ => $.identifier,
+
+  rules: {
+
+    source_file: $ => repeat($._top_item),
+
+    _top_item: $ => choice(
+      $.variable_assignment,
+      $.boolean_assignment,
+      $.alias_rule,
+      alias($.path_profile, $.profile),
+      $._body_item,
+    ),
+
+    // Section - Preamble
+
+    comment: _ => token(prec(-1, /#.*/)),
+
+    include: $ => seq(
+      field('keyword', choice('include', token(prec(2, '#include')))),
+      optional(field('if_exists', $.if_exists)),
+      field('path', choice($.magic_path, $.string, $.include_path)),
+    ),
+
+    if_exists: _ => token(seq('if', /[ \t]+/, 'exists')),
+
+    magic_path: _ => token(seq('<', /[^>\n]*/, '>')),
+
+    include_path: _ => /[^\s"!,<>#][^\s"!,<>]*/,
+
+    abi: $ => seq(
+      'abi',
+      field('path', choice($.magic_path, $.string)),
+      ',',
+    ),
+
+    variable_assignment: $ => seq(
+      field('name', $.variable),
+      field('operator', $.assignment_operator),
+      repeat1(field('value', $._assign_value)),
+      $._assign_end,
+    ),
+
+    _assign_value: $ => choice($.value, $.string),
+
+    assignment_operator: _ => choice('=', '+=', '?=', ':='),
+
+    boolean_assignment: $ => seq(
+      field('name', $.boolean_variable),
+      field('operator', $.assignment_operator),
+      field('value', $._expression),
+      $._assign_end,
+    ),
+
+    alias_rule: $ => seq(
+      choice('alias', 'rewrite'),
+      field('from', $.path),
+      '->',
+      field('to', $.path),
+      ',',
+    ),
+
+    // Section - Profiles
+
+    // A profile introduced by the `profile` keyword, at top level or nested.
+    profile: $ => seq(
+      'profile',
+      field('name', $.profile_name),
+      optional(field('attachment', $._file_path)),
+      optional($._profile_header_tail),
+      field('body', $.block),
+    ),
+
+    // A top-level profile whose name is a path or label (no keyword).
+    path_profile: $ => seq(
+      field('name', alias($.path, $.profile_name)),
+      optional($._profile_header_tail),
+      field('body', $.block),
+    ),
+
+    hat: $ => seq(
+      choice(
+        seq('^', field('name', alias($._immediate_name, $.profile_name))),
+        seq('hat', field('name', $.profile_name)),
+      ),
+      optional(field('attachment', $._file_path)),
+      optional($._profile_header_tail),
+      field('body', $.block),
+    ),
+
+    _profile_header_tail: $ => choice(
+      seq(field('xattrs', $.xattrs), repeat(field('identities', $.identities)), optional(field('flags', $.flags))),
+      seq(repeat1(field('identities', $.identities)), optional(field('flags', $.flags))),
+      field('flags', $.flags),
+    ),
+
+    profile_name: $ => choice($.value, $.string),
+
+    _immediate_name: $ => seq(
+      choice($._ids_text, alias($._immediate_variable, $.variable)),
+      repeat($._ids_piece),
+    ),
+
+    xattrs: $ => seq('xattrs', '=', '(', repeat(choice($.conditional_item, ',')), ')'),
+
+    identities: $ => seq('+', 'identities', '=', '(', repeat(choice($._list_value, ',')), ')'),
+
+    flags: $ => seq(optional(seq('flags', '=')), '(', repeat(choice(alias($._list_value, $.flag), ',')), ')'),
+
+    block: $ => seq('{', repeat($._body_item), '}'),
+
+    _body_item: $ => choice(
+      $.include,
+      $.abi,
+      $._rule,
+      $.profile,
+      $.hat,
+      $.qualifier_block,
+      $.if_block,
+    ),
+
+    qualifier_block: $ => seq(optional(field('qualifiers', $.qualifiers)), field('body', $.block)),
+
+    // Section - Conditionals
+
+    if_block: $ => seq(
+      'if',
+      field('condition', $._expression),
+      field('consequence', $.block),
+      optional(field('alternative', $.else_clause)),
+    ),
+
+    else_clause: $ => seq('else', choice($.block, $.if_block)),
+
+    _expression: $ => choice(
+      $.binary_expression,
+      $.unary_expression,
+      $.defined_expression,
+      $.comparison,
+      $.parenthesized_expression,
+      $.boolean_variable,
+      alias($.identifier, $.boolean_literal),
+    ),
+
+    parenthesized_expression: $ => seq('(', $._expression, ')'),
+
+    binary_expression: $ => choice(
+      prec.left(1, seq(field('left', $._expression), field('operator', 'or'), field('right', $._expression))),
+      prec.left(2, seq(field('left', $._expression), field('operator', 'and'), field('right', $._expression))),
+    ),
+
+    unary_expression: $ => prec(3, seq(field('operator', 'not'), field('argument', $._expression))),
+
+    defined_expression: $ => seq('defined', field('argument', choice($.variable, $.boolean_variable))),
+
+    comparison: $ => prec(4, seq(
+      field('left', $._operand),
+      field('operator', choice('==', '!=', 'in', '>', '>=', '<', '<=')),
+      field('right', $._operand),
+    )),
+
+    _operand: $ => choice(
+      prec(1, $.variable),
+      $.boolean_variable,
+      alias($.identifier, $.value),
+      $.number,
+      $.string,
+      $.path,
+    ),
+
+    // Section - Rules
+
+    _rule: $ => choice(
+      $.file_rule,
+      $.link_rule,
+      $.capability_rule,
+      $.network_rule,
+      $.unix_rule,
+      $.signal_rule,
+      $.ptrace_rule,
+      $.dbus_rule,
+      $.mount_rule,
+      $.remount_rule,
+      $.umount_rule,
+      $.pivot_root_rule,
+      $.change_profile_rule,
+      $.rlimit_rule,
+      $.userns_rule,
+      $.io_uring_rule,
+      $.mqueue_rule,
+      $.all_rule,
+    ),
+
+    qualifiers: $ => choice(
+      seq($.priority, optional($._audit), optional($._mode_qualifier), optional($._owner)),
+      seq($._audit, optional($._mode_qualifier), optional($._owner)),
+      seq($._mode_qualifier, optional($._owner)),
+      $._owner,
+    ),
+
+    _audit: _ => 'audit',
+    _mode_qualifier: _ => choice('allow', 'deny', 'prompt'),
+    _owner: _ => choice('owner', 'user', 'other'),
+
+    priority: $ => seq('priority', '=', field('value', $.number)),
+
+    file_rule: $ => seq(
+      qualified($),
+      choice(
+        seq('file', ','),
+        seq(
+          optional('file'),
+          optional(field('exec_safety', choice('safe', 'unsafe'))),
+          choice(
+            seq(field('path', $._file_path), field('permissions', $.permissions)),
+            seq(field('permissions', $.permissions), optional('subset'), field('path', $._file_path)),
+          ),
+          optional(seq('->', field('target', $.profile_ref))),
+          ',',
+        ),
+      ),
+    ),
+
+    _file_path: $ => choice($.path, $.string),
+
+    permissions: $ => seq(
+      $._perms_start,
+      repeat1(choice($.file_mode, $.exec_mode)),
+    ),
+
+    link_rule: $ => seq(
+      qualified($),
+      'link',
+      optional('subset'),
+      field('path', $._file_path),
+      '->',
+      field('target', $._file_path),
+      ',',
+    ),
+
+    capability_rule: $ => seq(
+      qualified($),
+      'capability',
+      repeat(field('name', alias($.identifier, $.capability_name))),
+      ',',
+    ),
+
+    network_rule: $ => seq(
+      qualified($),
+      'network',
+      optional(field('permissions', access($, 'network', NETWORK_ACCESS))),
+      optional(seq(
+        field('domain', alias($.identifier, $.network_name)),
+        optional(field('type', alias($.identifier, $.network_name))),
+      )),
+      repeat($._conditional),
+      ',',
+    ),
+
+    unix_rule: $ => seq(
+      qualified($),
+      'unix',
+      optional(field('permissions', access($, 'unix', NETWORK_ACCESS))),
+      repeat($._conditional),
+      ',',
+    ),
+
+    signal_rule: $ => seq(
+      qualified($),
+      'signal',
+      optional(field('permissions', access($, 'signal', SIGNAL_ACCESS))),
+      repeat($._conditional),
+      ',',
+    ),
+
+    ptrace_rule: $ => seq(
+      qualified($),
+      'ptrace',
+      optional(field('permissions', access($, 'ptrace', PTRACE_ACCESS))),
+      repeat($._conditional),
+      ',',
+    ),
+
+    dbus_rule: $ => seq(
+      qualified($),
+      'dbus',
+      optional(field('permissions', access($, 'dbus', DBUS_ACCESS))),
+      repeat($._conditional),
+      ',',
+    ),
+
+    mount_rule: $ => seq(
+      qualified($),
+      'mount',
+      repeat($._conditional),
+      optional(field('source', $._mode_value)),
+      optional(seq('->', repeat($._conditional), field('mountpoint', $._mode_value))),
+      ',',
+    ),
+
+    remount_rule: $ => seq(
+      qualified($),
+      'remount',
+      repeat($._conditional),
+      optional(field('mountpoint', $._mode_value)),
+      ',',
+    ),
+
+    umount_rule: $ => seq(
+      qualified($),
+      choice('umount', 'unmount'),
+      repeat($._conditional),
+      optional(field('mountpoint', $._mode_value)),
+      ',',
+    ),
+
+    pivot_root_rule: $ => seq(
+      qualified($),
+      'pivot_root',
+      repeat($._conditional),
+      optional(field('new_root', $._file_path)),
+      optional(seq('->', field('target', $.profile_ref))),
+      ',',
+    ),
+
+    change_profile_rule: $ => seq(
+      qualified($),
+      'change_profile',
+      optional(field('exec_safety', choice('safe', 'unsafe'))),
+      optional(field('exec', $._file_path)),
+      optional(seq('->', field('target', $.profile_ref))),
+      ',',
+    ),
+
+    rlimit_rule: $ => seq(
+      'set',
+      'rlimit',
+      field('name', alias($.identifier, $.rlimit_name)),
+      '<=',
+      field('value', choice($.number, alias($.identifier, $.rlimit_value))),
+      optional(field('unit', alias($.identifier, $.unit))),
+      ',',
+    ),
+
+    userns_rule: $ => seq(
+      qualified($),
+      'userns',
+      optional(field('permissions', access($, 'userns', USERNS_ACCESS))),
+      ',',
+    ),
+
+    io_uring_rule: $ => seq(
+      qualified($),
+      'io_uring',
+      optional(field('permissions', access($, 'io_uring', IO_URING_ACCESS))),
+      repeat($._conditional),
+      ',',
+    ),
+
+    mqueue_rule: $ => seq(
+      qualified($),
+      'mqueue',
+      optional(field('permissions', access($, 'mqueue', MQUEUE_ACCESS))),
+      repeat($._conditional),
+      optional(field('name', $._mode_value)),
+      ',',
+    ),
+
+    all_rule: $ => seq(qualified($), 'all', ','),
+
+    // Section - Conditionals of rules (`name=value`, `name in (...)`, peer=(...))
+
+    _conditional: $ => choice($.conditional, $.conditional_group),
+
+    conditional: $ => choice(
+      seq(
+        field('name', $.identifier),
+        choice(
+          seq(field('operator', choice('=', ':=')), field('value', choice($.value, $.string, $.value_list))),
+          seq(field('operator', 'in'), field('value', $.value_list)),
+        ),
+      ),
+      // `peer=` followed by '(' always opens a group (the lexer decides).
+      seq(
+        field('name', alias('peer', $.identifier)),
+        field('operator', '='),
+        field('value', choice($.value, $.string)),
+      ),
+    ),
+
+    // peer=( ... ) holds conditionals of its own (LIST_COND_MODE).
+    conditional_group: $ => seq(
+      field('name', alias('peer', $.identifier)),
+      '=',
+      '(',
+      repeat(choice($.conditional_item, ',')),
+      ')',
+    ),
+
+    conditional_item: $ => seq(
+      field('name', $._cond_name),
+      optional(seq(
+        field('operator', choice('=', ':=')),
+        field('value', choice($._list_value, $.value_list)),
+      )),
+    ),
+
+    _cond_name: $ => seq(
+      choice($.identifier, $.number),
+      repeat($._noeq_text),
+    ),
+
+    value_list: $ => seq('(', repeat(choice($._list_value, ',')), ')'),
+
+    // Section - Values, paths and labels
+
+    // A path: text starting with '/' (or a label's ':' or '&'), or a
+    // variable, followed by text, variables and globs with no space between.
+    path: $ => seq($._path_first, repeat($._ids_piece)),
+
+    _path_first: $ => choice(
+      $._path_start,
+      $.variable,
+    ),
+
+    // A generic value (upstream IDS): any non-blank text.
+    value: $ => seq(
+      choice($._ids_start, $.variable, $.glob),
+      repeat($._ids_piece),
+    ),
+
+    _ids_piece: $ => choice(
+      $._ids_text,
+      alias($._immediate_variable, $.variable),
+      alias($._immediate_glob, $.glob),
+    ),
+
+    // A value inside a parenthesised list (no ',', '(' or ')').
+    _list_value: $ => choice(
+      alias($._list_item, $.value),
+      $.string,
+    ),
+
+    _list_item: $ => seq(
+      choice($._list_start, $.variable, $.glob, $.identifier, $.number),
+      repeat(choice(
+        $._list_text,
+        alias($._immediate_variable, $.variable),
+        alias($._immediate_glob, $.glob),
+      )),
+    ),
+
+    // The target of '->': a profile name, label or glob over them.
+    profile_ref: $ => choice($.value, $.string),
+
+    // An identifier-like token inside a rule whose lexer state has keywords
+    // (mount points, mqueue names): upstream IDS_NOEQ or LABEL.
+    _mode_value: $ => choice(
+      $.path,
+      $.string,
+      alias($._mode_word, $.path),
+    ),
+
+    _mode_word: $ => seq(
+      choice($.identifier, $.number),
+      repeat(choice(
+        $._noeq_text,
+        alias($._immediate_variable, $.variable),
+        alias($._immediate_glob, $.glob),
+      )),
+    ),
+
+    variable: _ => token(/@\{[^}\s"]*\}|@[A-Za-z][A-Za-z0-9_]*/),
+    _immediate_variable: _ => token.immediate(/@\{[^}\s"]*\}/),
+
+    boolean_variable: _ => token(/\$\{[^}\s"]*\}|\$[A-Za-z][A-Za-z0-9_]*/),
+
+    glob: _ => token(/[*?]+/),
+    _immediate_glob: _ => token.immediate(/[*?]+/),
+
+    string: _ => token(seq('"', repeat(choice(/[^"\\]+/, /\\(.|\n)/)), '"')),
+
+    number: _ => /[+-]?[0-9]+/,
+
+    identifier: _ => /[A-Za-z_][A-Za-z0-9_]*/,
+
+    ...accessListRules({
+      network: NETWORK_ACCESS,
+      unix: NETWORK_ACCESS,
+      signal: SIGNAL_ACCESS,
+      ptrace: PTRACE_ACCESS,
+      dbus: DBUS_ACCESS,
+      mqueue: MQUEUE_ACCESS,
+      userns: USERNS_ACCESS,
+      io_uring: IO_URING_ACCESS,
+    }),
+  },
+});
+
+/**
+ * Grammar rules for the permission part of the non-file rule kinds: one
+ * access word, or a parenthesised list of them (commas and blanks separate
+ * the words, as in upstream's LIST_VAL_MODE).  Each kind gets a hidden rule
+ * `_<kind>_access_list`, shown as `access_list`.
+ *
+ * @param {Object<string, string[]>} kinds
+ * @returns {Object<string, RuleBuilder<string>>}
+ */
+function accessListRules(kinds) {
+  /** @type {Object<string, RuleBuilder<string>>} */
+  const rules = {};
+  for (const [kind, words] of Object.entries(kinds)) {
+    rules[`_${kind}_access_list`] = $ => seq(
+      '(',
+      repeat(choice(alias(words.length === 1 ? words[0] : choice(...words), $.access), ',')),
+      ')',
+    );
+  }
+  return rules;
+}
+
+/**
+ * The permission part of a non-file rule of the given kind.
+ *
+ * @param {GrammarSymbols<string>} $
+ * @param {string} kind
+ * @param {string[]} words
+ * @returns {RuleOrLiteral}
+ */
+function access($, kind, words) {
+  return choice(
+    alias(words.length === 1 ? words[0] : choice(...words), $.access),
+    alias($[`_${kind}_access_list`], $.access_list),
+  );
+}
+
+/**
+ * The optional rule prefix (`priority=`, `audit`, `allow`/`deny`/`prompt`,
+ * `owner`/`user`/`other`) that most rule kinds accept.
+ *
+ * @param {GrammarSymbols<string>} $
+ * @returns {RuleOrLiteral}
+ */
+function qualified($) {
+  return optional(field('qualifiers', $.qualifiers));
+}

@@ -1,0 +1,319 @@
+/*
+ * External scanner for the AppArmor policy language.
+ *
+ * It handles the tokens whose shape depends on context that a regular
+ * expression cannot express without look-ahead, mirroring the Flex lexer of
+ * upstream apparmor_parser (parser_lex.l):
+ *
+ * - PERMS_START: a zero-width marker placed before a run of file permission
+ *   characters that upstream lexes as TOK_MODE, i.e. a run of MODE_CHARS that
+ *   is followed by white space, ',' or the end of input ("all" excluded,
+ *   since upstream lexes it as TOK_ALL).
+ * - ASSIGN_END: the end of a variable assignment line (a newline, a comment
+ *   or the end of input); a backslash before the newline continues the line.
+ * - Text pieces of identifiers, paths and values.  Upstream identifiers may
+ *   contain ',' only when a non-blank character follows it, and may contain
+ *   '{', '}', '[' and ']' without balancing them (balance is checked after
+ *   variable expansion), so these pieces are scanned here.  A text piece stops
+ *   before '@{' (a variable reference) and before '*' or '?' (a glob), which
+ *   the grammar lexes as their own nodes.
+ *
+ * The scanner keeps no state between tokens.
+ */
+
+#include "tree_sitter/parser.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum TokenType {
+  PERMS_START,
+  ASSIGN_END,
+  PATH_START,
+  IDS_START,
+  IDS_TEXT,
+  NOEQ_TEXT,
+  LIST_START,
+  LIST_TEXT,
+  FILE_MODE,
+  EXEC_MODE,
+  ERROR_SENTINEL,
+};
+
+/* The flavours of text piece, one for each upstream lexer state family. */
+enum TextKind {
+  TEXT_IDS,  /* IDS: any character but blanks, '"', '!' and a lone ','. */
+  TEXT_NOEQ, /* IDS_NOEQ: as IDS, but '=' and ')' end the piece. */
+  TEXT_LIST, /* LIST_VALUE_ID: no ',', '(' or ')' at all. */
+};
+
+void *tree_sitter_apparmor_external_scanner_create(void) { return NULL; }
+void tree_sitter_apparmor_external_scanner_destroy(void *payload) { (void)payload; }
+unsigned tree_sitter_apparmor_external_scanner_serialize(void *payload, char *buffer) {
+  (void)payload;
+  (void)buffer;
+  return 0;
+}
+void tree_sitter_apparmor_external_scanner_deserialize(void *payload, const char *buffer,
+                                                        unsigned length) {
+  (void)payload;
+  (void)buffer;
+  (void)length;
+}
+
+static inline bool is_blank(int32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+static inline bool is_space(int32_t c) { return is_blank(c) || c == '\n'; }
+
+static inline bool is_single_mode(int32_t c) {
+  switch (c) {
+    case 'R': case 'r': case 'W': case 'w': case 'a': case 'L': case 'l':
+    case 'M': case 'm': case 'k': case 'X': case 'x':
+      return true;
+    default:
+      return false;
+  }
+}
+static inline bool is_pc(int32_t c) { return c == 'p' || c == 'P' || c == 'c' || c == 'C'; }
+static inline bool is_iu(int32_t c) { return c == 'i' || c == 'I' || c == 'u' || c == 'U'; }
+static inline bool is_x(int32_t c) { return c == 'x' || c == 'X'; }
+static inline bool is_mode_char(int32_t c) { return is_single_mode(c) || is_pc(c) || is_iu(c); }
+
+static void skip_space(TSLexer *lexer) {
+  while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
+}
+
+/*
+ * Checks, without consuming the token, that the word ahead is a run of
+ * MODE_CHARS ending at white space, ',' or the end of input.  The run is
+ * split greedily into upstream's MODE_CHARS alternatives, which is exact
+ * because no alternative is a proper prefix of a longer one that could
+ * fail later.
+ */
+static bool scan_perms_start(TSLexer *lexer) {
+  lexer->mark_end(lexer);
+  int32_t buf[4];
+  unsigned len = 0;
+  unsigned total = 0;
+  while (!lexer->eof(lexer) && is_mode_char(lexer->lookahead)) {
+    if (len < 4) buf[len] = lexer->lookahead;
+    len++;
+    total++;
+    lexer->advance(lexer, false);
+  }
+  if (total == 0) return false;
+  if (!(lexer->eof(lexer) || is_space(lexer->lookahead) || lexer->lookahead == ',')) return false;
+  if (total == 3 && buf[0] == 'a' && buf[1] == 'l' && buf[2] == 'l') return false;
+  /* The run has only mode characters; it must also split into MODE_CHARS.
+   * Re-validating needs the characters, which the lexer cannot rewind to, so
+   * the split is checked by the grammar's immediate tokens instead: a run
+   * that does not split leaves an ERROR node there, as upstream reports a
+   * syntax error for it. */
+  return true;
+}
+
+/*
+ * Scans one piece of a permission run: a run of plain access characters
+ * (FILE_MODE) or one exec transition modifier (EXEC_MODE).
+ */
+static bool scan_mode_piece(TSLexer *lexer, const bool *valid_symbols) {
+  int32_t c = lexer->lookahead;
+  if (valid_symbols[FILE_MODE] && is_single_mode(c) && !is_x(c)) {
+    while (is_single_mode(lexer->lookahead) && !is_x(lexer->lookahead)) lexer->advance(lexer, false);
+    lexer->mark_end(lexer);
+    lexer->result_symbol = FILE_MODE;
+    return true;
+  }
+  if (!valid_symbols[EXEC_MODE]) return false;
+  if (is_pc(c)) {
+    lexer->advance(lexer, false);
+    if (is_iu(lexer->lookahead)) lexer->advance(lexer, false);
+    if (!is_x(lexer->lookahead)) return false;
+  } else if (is_iu(c)) {
+    lexer->advance(lexer, false);
+    if (!is_x(lexer->lookahead)) return false;
+  } else if (!is_x(c)) {
+    return false;
+  }
+  lexer->advance(lexer, false);
+  lexer->mark_end(lexer);
+  lexer->result_symbol = EXEC_MODE;
+  return true;
+}
+
+/* Scans a newline-terminated assignment end. */
+static bool scan_assign_end(TSLexer *lexer) {
+  for (;;) {
+    while (is_blank(lexer->lookahead)) lexer->advance(lexer, true);
+    if (lexer->lookahead == '\\') {
+      /* A backslash-newline continues the value list. */
+      lexer->advance(lexer, true);
+      if (lexer->lookahead == '\r') lexer->advance(lexer, true);
+      if (lexer->lookahead == '\n') {
+        lexer->advance(lexer, true);
+        continue;
+      }
+      return false;
+    }
+    break;
+  }
+  if (lexer->eof(lexer)) {
+    lexer->mark_end(lexer);
+    return true;
+  }
+  if (lexer->lookahead == '\n') {
+    lexer->advance(lexer, false);
+    lexer->mark_end(lexer);
+    return true;
+  }
+  if (lexer->lookahead == '#') {
+    /* A comment ends the assignment; the comment itself is an extra. */
+    lexer->mark_end(lexer);
+    return true;
+  }
+  return false;
+}
+
+static inline bool stops_text(int32_t c, enum TextKind kind) {
+  if (is_space(c) || c == '"' || c == '!' || c == 0) return true;
+  if (c == '*' || c == '?') return true;
+  if (kind == TEXT_NOEQ && (c == '=' || c == ')')) return true;
+  if (kind == TEXT_LIST && (c == '(' || c == ')')) return true;
+  return false;
+}
+
+/*
+ * Scans one text piece of the given kind and returns whether it consumed
+ * anything.  The token ends before a variable reference or a glob, so the
+ * lexer's mark_end is kept one step behind when looking ahead at '@' and ','.
+ */
+static bool scan_text(TSLexer *lexer, enum TextKind kind) {
+  bool any = false;
+  for (;;) {
+    if (lexer->eof(lexer)) break;
+    int32_t c = lexer->lookahead;
+    if (c == ',') {
+      if (kind == TEXT_LIST) break;
+      lexer->mark_end(lexer);
+      lexer->advance(lexer, false);
+      int32_t n = lexer->lookahead;
+      if (lexer->eof(lexer) || is_space(n) || n == ',' || n == '"' || n == '!') {
+        /* A lone ',' ends the rule; the token stops before it. */
+        return any;
+      }
+      any = true;
+      lexer->mark_end(lexer);
+      continue;
+    }
+    if (c == '@') {
+      lexer->mark_end(lexer);
+      lexer->advance(lexer, false);
+      if (lexer->lookahead == '{') return any;
+      any = true;
+      lexer->mark_end(lexer);
+      continue;
+    }
+    if (c == '\\') {
+      lexer->advance(lexer, false);
+      if (lexer->eof(lexer) || lexer->lookahead == '\n') {
+        /* A trailing backslash stays in the token; validation reports it. */
+        any = true;
+        lexer->mark_end(lexer);
+        break;
+      }
+      lexer->advance(lexer, false);
+      any = true;
+      lexer->mark_end(lexer);
+      continue;
+    }
+    if (stops_text(c, kind)) break;
+    lexer->advance(lexer, false);
+    any = true;
+    lexer->mark_end(lexer);
+  }
+  return any;
+}
+
+bool tree_sitter_apparmor_external_scanner_scan(void *payload, TSLexer *lexer,
+                                                const bool *valid_symbols) {
+  (void)payload;
+  /* During error recovery every symbol is valid: let the internal lexer work. */
+  if (valid_symbols[ERROR_SENTINEL]) return false;
+
+  /* Permission pieces follow PERMS_START or each other with no space. */
+  if ((valid_symbols[FILE_MODE] || valid_symbols[EXEC_MODE]) && !is_space(lexer->lookahead) &&
+      !lexer->eof(lexer)) {
+    return scan_mode_piece(lexer, valid_symbols);
+  }
+
+  /* Immediate continuation pieces never skip white space. */
+  if (valid_symbols[IDS_TEXT] || valid_symbols[NOEQ_TEXT] || valid_symbols[LIST_TEXT]) {
+    if (!is_space(lexer->lookahead) && !lexer->eof(lexer)) {
+      enum TextKind kind = valid_symbols[LIST_TEXT] ? TEXT_LIST
+                           : valid_symbols[NOEQ_TEXT] ? TEXT_NOEQ
+                                                      : TEXT_IDS;
+      enum TokenType sym = kind == TEXT_LIST ? LIST_TEXT : kind == TEXT_NOEQ ? NOEQ_TEXT : IDS_TEXT;
+      /* After a leading variable, '=' and '+=' are assignment operators
+       * (upstream's POST_VAR_ID excludes them from labels). */
+      if (lexer->lookahead == '=') return false;
+      if (lexer->lookahead == '+') {
+        lexer->advance(lexer, false);
+        if (lexer->lookahead == '=') return false;
+        lexer->mark_end(lexer);
+        scan_text(lexer, kind);
+        lexer->result_symbol = sym;
+        return true;
+      }
+      if (scan_text(lexer, kind)) {
+        lexer->result_symbol = sym;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  if (valid_symbols[ASSIGN_END]) {
+    if (scan_assign_end(lexer)) {
+      lexer->result_symbol = ASSIGN_END;
+      return true;
+    }
+  }
+
+  skip_space(lexer);
+
+  if (valid_symbols[PERMS_START] && is_mode_char(lexer->lookahead)) {
+    if (scan_perms_start(lexer)) {
+      lexer->result_symbol = PERMS_START;
+      return true;
+    }
+    return false;
+  }
+
+  int32_t c = lexer->lookahead;
+  if (lexer->eof(lexer) || c == '#' || c == ',' || c == '"') return false;
+
+  if (valid_symbols[PATH_START] && (c == '/' || c == ':' || c == '&')) {
+    if (scan_text(lexer, TEXT_IDS)) {
+      lexer->result_symbol = PATH_START;
+      return true;
+    }
+    return false;
+  }
+  if (valid_symbols[IDS_START]) {
+    /* After '=', a '(' opens a list instead (upstream EXTCOND_MODE). */
+    if (c == '@' || c == '*' || c == '?' || c == '(') return false;
+    if (scan_text(lexer, TEXT_IDS)) {
+      lexer->result_symbol = IDS_START;
+      return true;
+    }
+    return false;
+  }
+  if (valid_symbols[LIST_START]) {
+    if (c == '@' || c == '*' || c == '?' || c == '(' || c == ')') return false;
+    if (scan_text(lexer, TEXT_LIST)) {
+      lexer->result_symbol = LIST_START;
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
