@@ -23,7 +23,7 @@ const NETWORK_ACCESS = [
   'r', 'w', 'rw', 'wr',
 ];
 const SIGNAL_ACCESS = ['send', 'receive', 'read', 'write', 'r', 'w', 'rw', 'wr'];
-const PTRACE_ACCESS = ['read', 'readby', 'trace', 'tracedby', 'r', 'w', 'rw', 'wr'];
+const PTRACE_ACCESS = ['read', 'readby', 'trace', 'tracedby', 'write', 'r', 'w', 'rw', 'wr'];
 const DBUS_ACCESS = ['send', 'receive', 'bind', 'eavesdrop', 'read', 'write', 'r', 'w', 'rw', 'wr'];
 const MQUEUE_ACCESS = ['create', 'open', 'delete', 'read', 'write', 'getattr', 'setattr', 'r', 'w', 'rw', 'wr'];
 const USERNS_ACCESS = ['create'];
@@ -44,6 +44,8 @@ module.exports = grammar({
     $._list_text,
     $.file_mode,
     $.exec_mode,
+    $._post_var_text,
+    $._mode_start,
     $._error_sentinel,
   ],
 
@@ -89,7 +91,7 @@ module.exports = grammar({
 
     abi: $ => seq(
       'abi',
-      field('path', choice($.magic_path, $.string)),
+      field('path', choice($.magic_path, $.string, $.include_path)),
       ',',
     ),
 
@@ -132,7 +134,8 @@ module.exports = grammar({
 
     // A top-level profile whose name is a path or label (no keyword).
     path_profile: $ => seq(
-      field('name', alias($.path, $.profile_name)),
+      field('name', alias($._file_path, $.profile_name)),
+      optional(field('attachment', $._file_path)),
       optional($._profile_header_tail),
       field('body', $.block),
     ),
@@ -475,11 +478,12 @@ module.exports = grammar({
 
     // A path: text starting with '/' (or a label's ':' or '&'), or a
     // variable, followed by text, variables and globs with no space between.
-    path: $ => seq($._path_first, repeat($._ids_piece)),
-
-    _path_first: $ => choice(
-      $._path_start,
-      $.variable,
+    path: $ => choice(
+      seq($._path_start, repeat($._ids_piece)),
+      seq($.variable, optional(seq(
+        choice($._post_var_text, alias($._immediate_variable, $.variable), alias($._immediate_glob, $.glob)),
+        repeat($._ids_piece),
+      ))),
     ),
 
     // A generic value (upstream IDS): any non-blank text.
@@ -521,7 +525,7 @@ module.exports = grammar({
     ),
 
     _mode_word: $ => seq(
-      choice($.identifier, $.number),
+      choice($.identifier, $.number, $.glob, $._mode_start),
       repeat(choice(
         $._noeq_text,
         alias($._immediate_variable, $.variable),

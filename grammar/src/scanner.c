@@ -37,6 +37,8 @@ enum TokenType {
   LIST_TEXT,
   FILE_MODE,
   EXEC_MODE,
+  POST_VAR_TEXT,
+  MODE_START,
   ERROR_SENTINEL,
 };
 
@@ -76,6 +78,9 @@ static inline bool is_single_mode(int32_t c) {
 static inline bool is_pc(int32_t c) { return c == 'p' || c == 'P' || c == 'c' || c == 'C'; }
 static inline bool is_iu(int32_t c) { return c == 'i' || c == 'I' || c == 'u' || c == 'U'; }
 static inline bool is_x(int32_t c) { return c == 'x' || c == 'X'; }
+static inline bool is_alnum_(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
 static inline bool is_mode_char(int32_t c) { return is_single_mode(c) || is_pc(c) || is_iu(c); }
 
 static void skip_space(TSLexer *lexer) {
@@ -233,49 +238,81 @@ static bool scan_text(TSLexer *lexer, enum TextKind kind) {
   return any;
 }
 
+/* Scans an immediate continuation piece of the kind the parser expects. */
+static bool scan_continuation(TSLexer *lexer, const bool *valid_symbols) {
+  enum TextKind kind = valid_symbols[LIST_TEXT]   ? TEXT_LIST
+                       : valid_symbols[NOEQ_TEXT] ? TEXT_NOEQ
+                                                  : TEXT_IDS;
+  enum TokenType sym = valid_symbols[POST_VAR_TEXT] ? POST_VAR_TEXT
+                       : kind == TEXT_LIST          ? LIST_TEXT
+                       : kind == TEXT_NOEQ          ? NOEQ_TEXT
+                                                    : IDS_TEXT;
+  if (sym == POST_VAR_TEXT) {
+    /* Right after a leading variable, '=' and '+=' are assignment
+     * operators: upstream's POST_VAR_ID excludes them from labels. */
+    if (lexer->lookahead == '=') return false;
+    if (lexer->lookahead == '+') {
+      lexer->advance(lexer, false);
+      if (lexer->lookahead == '=') return false;
+      lexer->mark_end(lexer);
+      scan_text(lexer, kind);
+      lexer->result_symbol = sym;
+      return true;
+    }
+  }
+  if (scan_text(lexer, kind)) {
+    lexer->result_symbol = sym;
+    return true;
+  }
+  return false;
+}
+
+/*
+ * Scans the first text piece of a generic value (IDS_START, after '=', '->',
+ * 'profile' ...) or of a list value (LIST_START).  A value may start with '@'
+ * when no '{' follows; '@{' starts a variable, lexed by the grammar.
+ */
+static bool scan_value_start(TSLexer *lexer, bool list) {
+  int32_t c = lexer->lookahead;
+  /* After '=', a '(' opens a list instead (upstream EXTCOND_MODE). */
+  if (c == '*' || c == '?' || c == '(' || (list && c == ')')) return false;
+  bool any = false;
+  if (c == '@') {
+    lexer->advance(lexer, false);
+    if (lexer->lookahead == '{') return false;
+    lexer->mark_end(lexer);
+    any = true;
+  }
+  if (scan_text(lexer, list ? TEXT_LIST : TEXT_IDS) || any) {
+    lexer->result_symbol = list ? LIST_START : IDS_START;
+    return true;
+  }
+  return false;
+}
+
 bool tree_sitter_apparmor_external_scanner_scan(void *payload, TSLexer *lexer,
                                                 const bool *valid_symbols) {
   (void)payload;
   /* During error recovery every symbol is valid: let the internal lexer work. */
   if (valid_symbols[ERROR_SENTINEL]) return false;
 
+  bool at_blank = is_space(lexer->lookahead) || lexer->eof(lexer);
+
   /* Permission pieces follow PERMS_START or each other with no space. */
-  if ((valid_symbols[FILE_MODE] || valid_symbols[EXEC_MODE]) && !is_space(lexer->lookahead) &&
-      !lexer->eof(lexer)) {
+  if ((valid_symbols[FILE_MODE] || valid_symbols[EXEC_MODE]) && !at_blank) {
     return scan_mode_piece(lexer, valid_symbols);
   }
 
   /* Immediate continuation pieces never skip white space. */
-  if (valid_symbols[IDS_TEXT] || valid_symbols[NOEQ_TEXT] || valid_symbols[LIST_TEXT]) {
-    if (!is_space(lexer->lookahead) && !lexer->eof(lexer)) {
-      enum TextKind kind = valid_symbols[LIST_TEXT] ? TEXT_LIST
-                           : valid_symbols[NOEQ_TEXT] ? TEXT_NOEQ
-                                                      : TEXT_IDS;
-      enum TokenType sym = kind == TEXT_LIST ? LIST_TEXT : kind == TEXT_NOEQ ? NOEQ_TEXT : IDS_TEXT;
-      /* After a leading variable, '=' and '+=' are assignment operators
-       * (upstream's POST_VAR_ID excludes them from labels). */
-      if (lexer->lookahead == '=') return false;
-      if (lexer->lookahead == '+') {
-        lexer->advance(lexer, false);
-        if (lexer->lookahead == '=') return false;
-        lexer->mark_end(lexer);
-        scan_text(lexer, kind);
-        lexer->result_symbol = sym;
-        return true;
-      }
-      if (scan_text(lexer, kind)) {
-        lexer->result_symbol = sym;
-        return true;
-      }
-      return false;
-    }
+  if ((valid_symbols[IDS_TEXT] || valid_symbols[NOEQ_TEXT] || valid_symbols[LIST_TEXT] ||
+       valid_symbols[POST_VAR_TEXT]) &&
+      !at_blank) {
+    return scan_continuation(lexer, valid_symbols);
   }
 
-  if (valid_symbols[ASSIGN_END]) {
-    if (scan_assign_end(lexer)) {
-      lexer->result_symbol = ASSIGN_END;
-      return true;
-    }
+  if (valid_symbols[ASSIGN_END] && scan_assign_end(lexer)) {
+    lexer->result_symbol = ASSIGN_END;
+    return true;
   }
 
   skip_space(lexer);
@@ -292,28 +329,40 @@ bool tree_sitter_apparmor_external_scanner_scan(void *payload, TSLexer *lexer,
   if (lexer->eof(lexer) || c == '#' || c == ',' || c == '"') return false;
 
   if (valid_symbols[PATH_START] && (c == '/' || c == ':' || c == '&')) {
-    if (scan_text(lexer, TEXT_IDS)) {
+    if (c == ':') {
+      /* ':=' is an assignment operator, never a label (upstream LABEL). */
+      lexer->advance(lexer, false);
+      if (lexer->lookahead == '=') return false;
+      lexer->mark_end(lexer);
+    }
+    if (scan_text(lexer, TEXT_IDS) || c == ':') {
       lexer->result_symbol = PATH_START;
       return true;
     }
     return false;
   }
-  if (valid_symbols[IDS_START]) {
-    /* After '=', a '(' opens a list instead (upstream EXTCOND_MODE). */
-    if (c == '@' || c == '*' || c == '?' || c == '(') return false;
-    if (scan_text(lexer, TEXT_IDS)) {
-      lexer->result_symbol = IDS_START;
+  if (valid_symbols[MODE_START]) {
+    /* In rule states that have keywords, words, numbers and variables are
+     * lexed by the grammar; this token covers values that start with other
+     * characters, like '{a,b}' or '-'. */
+    if (is_alnum_(c) || c == '@' || c == '*' || c == '?' || c == '(' || c == ')' || c == '=' ||
+        c == '+') {
+      return false;
+    }
+    if (c == '-') {
+      /* '->' separates a mount source from its mount point. */
+      lexer->advance(lexer, false);
+      if (lexer->lookahead == '>') return false;
+      lexer->mark_end(lexer);
+    }
+    if (scan_text(lexer, TEXT_NOEQ) || c == '-') {
+      lexer->result_symbol = MODE_START;
       return true;
     }
     return false;
   }
-  if (valid_symbols[LIST_START]) {
-    if (c == '@' || c == '*' || c == '?' || c == '(' || c == ')') return false;
-    if (scan_text(lexer, TEXT_LIST)) {
-      lexer->result_symbol = LIST_START;
-      return true;
-    }
-    return false;
+  if (valid_symbols[IDS_START] || valid_symbols[LIST_START]) {
+    return scan_value_start(lexer, !valid_symbols[IDS_START]);
   }
   return false;
 }
