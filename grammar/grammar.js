@@ -85,7 +85,8 @@ module.exports = grammar({
 
     if_exists: _ => token(seq('if', /[ \t]+/, 'exists')),
 
-    magic_path: _ => token(seq('<', /[^>\n]*/, '>')),
+    // '<name>' or '<"quoted name">', searched on the include path.
+    magic_path: _ => token(seq('<', choice(/[^"<>\t\r\n]+/, /"([^"\\\n]|\\.)*"/), '>')),
 
     include_path: _ => /[^\s"!,<>#][^\s"!,<>]*/,
 
@@ -134,7 +135,7 @@ module.exports = grammar({
 
     // A top-level profile whose name is a path or label (no keyword).
     path_profile: $ => seq(
-      field('name', alias($._file_path, $.profile_name)),
+      field('name', alias(choice($._label_path, $.string), $.profile_name)),
       optional(field('attachment', $._file_path)),
       optional($._profile_header_tail),
       field('body', $.block),
@@ -165,9 +166,9 @@ module.exports = grammar({
 
     xattrs: $ => seq('xattrs', '=', '(', repeat(choice($.conditional_item, ',')), ')'),
 
-    identities: $ => seq('+', 'identities', '=', '(', repeat(choice($._list_value, ',')), ')'),
+    identities: $ => seq('+', 'identities', '=', listOf($._list_value)),
 
-    flags: $ => seq(optional(seq('flags', '=')), '(', repeat(choice(alias($._list_value, $.flag), ',')), ')'),
+    flags: $ => seq(optional(seq('flags', '=')), listOf(alias($._list_value, $.flag))),
 
     block: $ => seq('{', repeat($._body_item), '}'),
 
@@ -472,18 +473,26 @@ module.exports = grammar({
       repeat($._noeq_text),
     ),
 
-    value_list: $ => seq('(', repeat(choice($._list_value, ',')), ')'),
+    value_list: $ => listOf($._list_value),
 
     // Section - Values, paths and labels
 
     // A path: text starting with '/' (or a label's ':' or '&'), or a
     // variable, followed by text, variables and globs with no space between.
     path: $ => choice(
+      $._label_path,
+      $.variable,
+    ),
+
+    // A path that is a label token upstream (not a bare variable): the names
+    // of top-level profiles must be one.
+    _label_path: $ => choice(
       seq($._path_start, repeat($._ids_piece)),
-      seq($.variable, optional(seq(
+      seq(
+        $.variable,
         choice($._post_var_text, alias($._immediate_variable, $.variable), alias($._immediate_glob, $.glob)),
         repeat($._ids_piece),
-      ))),
+      ),
     ),
 
     // A generic value (upstream IDS): any non-blank text.
@@ -533,10 +542,11 @@ module.exports = grammar({
       )),
     ),
 
-    variable: _ => token(/@\{[^}\s"]*\}|@[A-Za-z][A-Za-z0-9_]*/),
-    _immediate_variable: _ => token.immediate(/@\{[^}\s"]*\}/),
+    // Variable names start with a letter (upstream VARIABLE_NAME).
+    variable: _ => token(/@\{[A-Za-z][A-Za-z0-9_]*\}|@[A-Za-z][A-Za-z0-9_]*/),
+    _immediate_variable: _ => token.immediate(/@\{[A-Za-z][A-Za-z0-9_]*\}/),
 
-    boolean_variable: _ => token(/\$\{[^}\s"]*\}|\$[A-Za-z][A-Za-z0-9_]*/),
+    boolean_variable: _ => token(/\$\{[A-Za-z][A-Za-z0-9_]*\}|\$[A-Za-z][A-Za-z0-9_]*/),
 
     glob: _ => token(/[*?]+/),
     _immediate_glob: _ => token.immediate(/[*?]+/),
@@ -595,6 +605,17 @@ function access($, kind, words) {
     alias(words.length === 1 ? words[0] : choice(...words), $.access),
     alias($[`_${kind}_access_list`], $.access_list),
   );
+}
+
+/**
+ * A parenthesised list of at least one item; commas and blanks separate the
+ * items (upstream LIST_VAL_MODE eats commas).
+ *
+ * @param {RuleOrLiteral} item
+ * @returns {RuleOrLiteral}
+ */
+function listOf(item) {
+  return seq('(', repeat(','), item, repeat(choice(item, ',')), ')');
 }
 
 /**

@@ -248,17 +248,9 @@ static bool scan_continuation(TSLexer *lexer, const bool *valid_symbols) {
                        : kind == TEXT_NOEQ          ? NOEQ_TEXT
                                                     : IDS_TEXT;
   if (sym == POST_VAR_TEXT) {
-    /* Right after a leading variable, '=' and '+=' are assignment
+    /* Right after a leading variable, '=' and '+' start assignment
      * operators: upstream's POST_VAR_ID excludes them from labels. */
-    if (lexer->lookahead == '=') return false;
-    if (lexer->lookahead == '+') {
-      lexer->advance(lexer, false);
-      if (lexer->lookahead == '=') return false;
-      lexer->mark_end(lexer);
-      scan_text(lexer, kind);
-      lexer->result_symbol = sym;
-      return true;
-    }
+    if (lexer->lookahead == '=' || lexer->lookahead == '+') return false;
   }
   if (scan_text(lexer, kind)) {
     lexer->result_symbol = sym;
