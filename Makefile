@@ -22,7 +22,6 @@ install: venv
 
 .venv/.installed: $(INSTALL_INPUTS)
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 

@@ -1,5 +1,8 @@
 """The real-world corpus: every upstream profile, abstraction and tunable parses cleanly.
 
+Files under `abi/` are left out: they describe kernel feature sets in the features-file
+format (`query {...}`), which apparmor_parser reads with a different parser, not policy.
+
 Runs only with the corpus (see conftest.corpus_dir) and carries the `corpus` marker,
 so `pytest -m "not corpus"` leaves it out during quick edits.
 """
@@ -15,11 +18,11 @@ from armorsmith.syntax import LineIndex, PositionEncoding, parse
 
 
 def _policy_files(root: Path) -> list[Path]:
-    return sorted(
-        path
-        for path in root.rglob("*")
-        if path.is_file() and not any(is_skipped_name(part) for part in path.relative_to(root).parts)
-    )
+    def is_policy(path: Path) -> bool:
+        parts = path.relative_to(root).parts
+        return path.is_file() and "abi" not in parts and not any(is_skipped_name(part) for part in parts)
+
+    return sorted(path for path in root.rglob("*") if is_policy(path))
 
 
 @pytest.mark.corpus

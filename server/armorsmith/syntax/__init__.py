@@ -5,8 +5,9 @@ offsets and line/column positions. It knows nothing about AppArmor semantics: ca
 above it read nodes and give them meaning. Only `armorsmith.diagnostics` is below it.
 """
 
+from .language import LANGUAGE, ROOT_KIND
 from .lines import LineCol, LineIndex, PositionEncoding, byte_point
-from .parse import LANGUAGE, ROOT_KIND, Parse, parse, reparse
+from .parse import Parse, parse, reparse
 
 __all__ = [
     "LANGUAGE",

@@ -19,6 +19,8 @@ from tree_sitter import Language, Node
 
 from armorsmith.diagnostics import Applicability, Code, Diagnostic, Edit, Fix
 
+from .language import ROOT_KIND
+
 __all__ = ["syntax_errors", "missing_message", "unexpected_message"]
 
 _MAX_SNIPPET = 40
@@ -89,13 +91,21 @@ def _expected(node: Node, token: Node, language: Language) -> list[str]:
     previous = _previous_token(node)
     if previous is None:
         return []
-    lookahead = language.lookahead_iterator(previous.next_parse_state)
+    state = previous.next_parse_state
+    lookahead = language.lookahead_iterator(state)
     if lookahead is None:
         return []
+    # The iterator also yields nonterminals (the state's gotos); only terminals, numbered
+    # from 1 up to the start rule's id, are tokens. Symbol 0 is the end of input. Extras such
+    # as comments are allowed everywhere, so naming them says nothing; tree-sitter shifts an
+    # extra without leaving the state, which is how they are recognised.
+    first_nonterminal = language.id_for_node_kind(ROOT_KIND, True)
     kinds = {
         _describe(language.node_kind_for_id(symbol) or "", language.node_kind_is_named(symbol))
         for symbol in lookahead.symbols()
-        if symbol != 0 and language.node_kind_is_visible(symbol)
+        if 0 < symbol < first_nonterminal
+        and language.node_kind_is_visible(symbol)
+        and language.next_state(state, symbol) != state
     }
     kinds.discard("''")
     if token is not node and _describe(token.type, token.is_named) in kinds:

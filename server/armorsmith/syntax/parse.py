@@ -1,6 +1,6 @@
 """Parsing AppArmor source into a `Parse`: the tree, the source bytes and the syntax errors.
 
-This module owns the one loaded tree-sitter `Language` and every call into the parser.
+This module owns every call into the tree-sitter parser.
 Parsing is a pure function of the text: it never reads files, never raises on user input
 and always returns a tree, however broken the text. A fresh `tree_sitter.Parser` is made
 per call (it is cheap), so no parser state is shared between callers or threads.
@@ -10,22 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import tree_sitter_apparmor
-from tree_sitter import Language, Node, Parser, Point, Tree
+from tree_sitter import Node, Parser, Point, Tree
 
 from armorsmith.diagnostics import Diagnostic, Edit
 
 from .errors import syntax_errors
+from .language import LANGUAGE
 from .lines import byte_point
 
-__all__ = ["LANGUAGE", "ROOT_KIND", "Parse", "parse", "reparse"]
-
-LANGUAGE = Language(tree_sitter_apparmor.language())
-"""The AppArmor grammar, loaded once from the compiled extension."""
-
-ROOT_KIND = "source_file"
-"""The type of the root node of every successfully parsed file."""
-
+__all__ = ["Parse", "parse", "reparse"]
 
 @dataclass(frozen=True, slots=True)
 class Parse:
