@@ -29,6 +29,14 @@ const MQUEUE_ACCESS = ['create', 'open', 'delete', 'read', 'write', 'getattr', '
 const USERNS_ACCESS = ['create'];
 const IO_URING_ACCESS = ['sqpoll', 'override_creds'];
 
+// Keywords that open a rule, a qualifier or a block (parser_misc.c keyword table).
+const RULE_KEYWORDS = [
+  'abi', 'alias', 'all', 'allow', 'audit', 'capability', 'change_profile', 'dbus', 'deny',
+  'file', 'hat', 'if', 'include', 'io_uring', 'link', 'mount', 'mqueue', 'network', 'other',
+  'owner', 'pivot_root', 'priority', 'profile', 'prompt', 'ptrace', 'remount', 'rewrite',
+  'set', 'signal', 'umount', 'unix', 'unmount', 'user', 'userns',
+];
+
 module.exports = grammar({
   name: 'apparmor',
 
@@ -60,6 +68,16 @@ module.exports = grammar({
   ],
 
   word: $ => $.identifier,
+
+  // Words that open a rule or a block cannot be names inside a rule, as in
+  // upstream's INITIAL lexer state, where the keyword table wins over IDs.
+  // Besides matching upstream, this keeps a rule whose ',' is missing from
+  // swallowing the keyword of the next one.  Places where upstream lexes a
+  // word as a condition name or value first use the empty set.
+  reserved: {
+    global: _ => RULE_KEYWORDS,
+    none: _ => [],
+  },
 
   rules: {
 
@@ -437,7 +455,7 @@ module.exports = grammar({
 
     conditional: $ => choice(
       seq(
-        field('name', $.identifier),
+        field('name', reserved('none', $.identifier)),
         choice(
           seq(field('operator', choice('=', ':=')), field('value', choice($.value, $.string, $.value_list))),
           seq(field('operator', 'in'), field('value', $.value_list)),
@@ -469,7 +487,7 @@ module.exports = grammar({
     ),
 
     _cond_name: $ => seq(
-      choice($.identifier, $.number),
+      choice(reserved('none', $.identifier), $.number),
       repeat($._noeq_text),
     ),
 
@@ -514,7 +532,7 @@ module.exports = grammar({
     ),
 
     _list_item: $ => seq(
-      choice($._list_start, $.variable, $.glob, $.identifier, $.number),
+      choice($._list_start, $.variable, $.glob, reserved('none', $.identifier), $.number),
       repeat(choice(
         $._list_text,
         alias($._immediate_variable, $.variable),

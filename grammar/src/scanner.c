@@ -285,8 +285,17 @@ static bool scan_value_start(TSLexer *lexer, bool list) {
 bool tree_sitter_apparmor_external_scanner_scan(void *payload, TSLexer *lexer,
                                                 const bool *valid_symbols) {
   (void)payload;
-  /* During error recovery every symbol is valid: let the internal lexer work. */
-  if (valid_symbols[ERROR_SENTINEL]) return false;
+  /* During error recovery every symbol is valid.  Only a path start is
+   * offered then, so that recovery can resynchronise on the next file rule;
+   * everything else is left to the internal lexer. */
+  if (valid_symbols[ERROR_SENTINEL]) {
+    skip_space(lexer);
+    if (lexer->lookahead == '/' && scan_text(lexer, TEXT_IDS)) {
+      lexer->result_symbol = PATH_START;
+      return true;
+    }
+    return false;
+  }
 
   bool at_blank = is_space(lexer->lookahead) || lexer->eof(lexer);
 
