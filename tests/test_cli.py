@@ -15,10 +15,13 @@ from inline_snapshot import snapshot
 from armorsmith.cli import main
 from conftest import REPO_ROOT
 
-TEXT_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning|info|hint): .+ \[[a-z0-9-]+\]$")
+TEXT_LINE = re.compile(
+    r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning|info|hint): .+ \[[a-z0-9-]+\]$"
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command line in-process and return its status, stdout and stderr."""
     code = main(list(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
@@ -78,7 +81,8 @@ def test_json_output_shape(tree: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert records and isinstance(records, list)
     for record in records:
         assert set(record) == {"path", "line", "column", "end_line", "end_column", "severity", "code", "message"}
-        assert all(isinstance(record[key], int) and record[key] >= 1 for key in ("line", "column", "end_line", "end_column"))
+        for key in ("line", "column", "end_line", "end_column"):
+            assert isinstance(record[key], int) and record[key] >= 1
     assert records[0]["path"] == str(tree / "sub" / "broken")
     assert (records[0]["line"], records[0]["column"], records[0]["code"]) == (2, 1, "syntax-error")
 
@@ -89,7 +93,9 @@ def test_clean_json_is_an_empty_list(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run(capsys, "lint", "--format=json", str(tmp_path)) == (0, "[]\n", "")
 
 
-def test_invalid_utf8_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_utf8_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Ensure that a file that is not UTF-8 is linted, with one warning at the first bad byte."""
     monkeypatch.chdir(tmp_path)
     Path("latin1").write_bytes(b"# caf\xe9 au lait\n# na\xefve\n")
@@ -121,7 +127,9 @@ def test_unreadable_files_are_reported(tmp_path: Path, capsys: pytest.CaptureFix
     ]
 
 
-def test_permission_denied_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_permission_denied_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Ensure that a read error such as EACCES becomes an unreadable-file diagnostic."""
     target = tmp_path / "secret"
     target.write_bytes(b"")

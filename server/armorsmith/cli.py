@@ -14,6 +14,7 @@ import json
 import os
 import stat
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -103,12 +104,8 @@ def _summary(records: list[dict[str, object]], file_count: int) -> str:
     checked = f"checked {_plural(file_count, 'file')}"
     if not records:
         return f"armorsmith: {checked}: no problems found"
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[str(record["severity"])] = counts.get(str(record["severity"]), 0) + 1
-    found = ", ".join(
-        _plural(counts[severity.value], severity.value) for severity in Severity if severity.value in counts
-    )
+    counts = Counter(record["severity"] for record in records)
+    found = ", ".join(_plural(counts[level.value], level.value) for level in Severity if counts[level.value])
     return f"armorsmith: {checked}: {found}"
 
 
