@@ -95,14 +95,24 @@ def load_static_cases(index: Path) -> list[StaticCase]:
 # Files in upstream's profile tree that are prose shipped beside the profiles, not policy.
 NOT_POLICY = frozenset({"apparmor/profiles/extras/README"})
 
+# Folders whose files are not in the policy language: apparmor.d/abi/ holds kernel feature
+# descriptions (`capability {0xffffff ...`) that `abi <abi/4.0>,` names, read by a separate
+# parser in apparmor_parser (features.c), never by the policy grammar.
+NOT_POLICY_DIRS = ("apparmor.d/abi/",)
+
 
 def policy_files(corpus: Corpus) -> list[Path]:
-    """Every policy file under ``upstream/profiles``, sorted: profiles, abstractions, tunables, abi, local, extras."""
+    """Every policy file under ``upstream/profiles``, sorted: profiles, abstractions, tunables, local, extras."""
     root = corpus.profiles
     return sorted(
         path for path in root.rglob("*")
-        if path.is_file() and path.relative_to(root).as_posix() not in NOT_POLICY
+        if path.is_file() and _is_policy(path.relative_to(root).as_posix())
     )
+
+
+def _is_policy(relative: str) -> bool:
+    """Whether the file at ``relative`` (to the profiles folder) is in the policy language."""
+    return relative not in NOT_POLICY and not relative.startswith(NOT_POLICY_DIRS)
 
 
 def build_upstream_layout(corpus: Corpus, scratch: Path) -> Path:

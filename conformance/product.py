@@ -35,16 +35,30 @@ def load_syntax() -> ModuleType:
 
 
 class SyntaxChecker:
-    """Parses sources with ``armorsmith.syntax.parse`` and reports the first error."""
+    """Parses sources with ``armorsmith.syntax.parse`` and reports the first error.
+
+    Besides the parse errors, the file-level structure is checked as upstream's grammar
+    checks it: a file named by ``path`` gets the role ``armorsmith.syntax.guess_role``
+    gives it; a nameless source is judged as a policy file, as upstream compiles a test.
+    """
 
     def __init__(self, syntax: ModuleType) -> None:
         self._syntax = syntax
 
-    def first_error(self, source: bytes) -> SyntaxFinding | None:
+    def first_error(self, source: bytes, path: str | None = None) -> SyntaxFinding | None:
         """The first syntax error of ``source``, or None when it parses clean."""
         parsed = self._syntax.parse(source)
-        if not parsed.errors:
+        role = (
+            self._syntax.FileRole.POLICY
+            if path is None
+            else self._syntax.guess_role(path, parsed.root)
+        )
+        errors = sorted(
+            (*parsed.errors, *self._syntax.structure_errors(parsed.root, role)),
+            key=lambda diagnostic: diagnostic.start,
+        )
+        if not errors:
             return None
-        first = parsed.errors[0]
+        first = errors[0]
         row, _ = self._syntax.byte_point(parsed.source, first.start)
         return SyntaxFinding(row + 1, first.message)

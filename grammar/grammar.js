@@ -331,8 +331,9 @@ module.exports = grammar({
       'network',
       optional(field('permissions', access($, 'network', NETWORK_ACCESS))),
       optional(seq(
-        field('domain', alias($.identifier, $.network_name)),
-        optional(field('type', alias($.identifier, $.network_name))),
+        // NETWORK_MODE has no rule keywords: `network unix,` names a family.
+        field('domain', alias(reserved('none', $.identifier), $.network_name)),
+        optional(field('type', alias(reserved('none', $.identifier), $.network_name))),
       )),
       repeat($._conditional),
       ',',

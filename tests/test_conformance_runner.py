@@ -129,12 +129,19 @@ def _fake_syntax() -> types.ModuleType:
     def parse(source: bytes) -> types.SimpleNamespace:
         at = source.find(b"BROKEN")
         errors = () if at < 0 else (types.SimpleNamespace(start=at, message="syntax error: unexpected 'BROKEN'"),)
-        return types.SimpleNamespace(source=source, errors=errors)
+        return types.SimpleNamespace(source=source, errors=errors, root=None)
 
     def byte_point(source: bytes, offset: int) -> tuple[int, int]:
         return source.count(b"\n", 0, offset), 0
 
-    return types.SimpleNamespace(parse=parse, byte_point=byte_point)  # type: ignore[return-value]
+    roles = types.SimpleNamespace(POLICY="policy", FRAGMENT="fragment")
+    return types.SimpleNamespace(  # type: ignore[return-value]
+        parse=parse,
+        byte_point=byte_point,
+        FileRole=roles,
+        guess_role=lambda path, root: roles.POLICY,
+        structure_errors=lambda root, role: (),
+    )
 
 
 def _corpus(root: Path, cases: dict[str, tuple[str, str, str]]) -> Path:

@@ -27,7 +27,7 @@ class ProfileSyntaxSuite:
         for path in files:
             text = read_policy(path)
             started = time.perf_counter()
-            finding = context.syntax.first_error(text)
+            finding = context.syntax.first_error(text, path.as_posix())
             result.seconds += time.perf_counter() - started
             if finding is None:
                 clean += 1

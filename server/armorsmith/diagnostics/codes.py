@@ -60,6 +60,28 @@ class Code(enum.Enum):
         because the recovery guess is not always what the author meant.
         """,
     )
+    RULE_OUTSIDE_PROFILE = (
+        "rule-outside-profile",
+        Severity.ERROR,
+        """
+        A rule, a qualifier block or an `if` block stands at file level in a policy file.
+        apparmor_parser compiles a policy file as a preamble followed by profiles, so it
+        rejects this with a syntax error. Rules belong inside a profile body; a set of rules
+        shared by several profiles belongs in an abstraction, which profiles include.
+        Files under abstractions/, tunables/, local/ and other included directories are
+        fragments and may hold rules at file level.
+        """,
+    )
+    PREAMBLE_AFTER_PROFILE = (
+        "preamble-after-profile",
+        Severity.ERROR,
+        """
+        A variable assignment, an alias rule or an abi rule follows a profile at file level.
+        apparmor_parser reads the preamble (variables, aliases, abi) before the first profile
+        and accepts only profiles after it, so it rejects this with a syntax error.
+        Move the item above the first profile.
+        """,
+    )
     INVALID_UTF8 = (
         "invalid-utf8",
         Severity.WARNING,

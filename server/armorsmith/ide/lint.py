@@ -7,7 +7,7 @@ always report the same findings. It is pure: it never touches the file system.
 from __future__ import annotations
 
 from armorsmith.diagnostics import Code, Diagnostic
-from armorsmith.syntax import parse
+from armorsmith.syntax import guess_role, parse, structure_errors
 
 __all__ = ["lint_document"]
 
@@ -26,10 +26,13 @@ def _utf8_problem(source: bytes) -> Diagnostic | None:
 def lint_document(path: str, source: bytes) -> list[Diagnostic]:
     """Return the diagnostics for the document `path` whose content is `source`.
 
-    `path` names the document but is not read; include resolution will anchor on it.
-    Diagnostics are ordered by position, then by code.
+    `path` names the document but is not read: it decides whether the file is a policy file
+    or a fragment (see `armorsmith.syntax.guess_role`), and include resolution will anchor
+    on it. Diagnostics are ordered by position, then by code.
     """
-    found = list(parse(source).errors)
+    parsed = parse(source)
+    found = list(parsed.errors)
+    found += structure_errors(parsed.root, guess_role(path, parsed.root))
     utf8_problem = _utf8_problem(source)
     if utf8_problem is not None:
         found.append(utf8_problem)

@@ -8,8 +8,10 @@ above it read nodes and give them meaning. Only `armorsmith.diagnostics` is belo
 from .language import LANGUAGE, ROOT_KIND
 from .lines import LineCol, LineIndex, PositionEncoding, byte_point
 from .parse import Parse, parse, reparse
+from .structure import FileRole, guess_role, structure_errors
 
 __all__ = [
+    "FileRole",
     "LANGUAGE",
     "ROOT_KIND",
     "LineCol",
@@ -17,6 +19,8 @@ __all__ = [
     "Parse",
     "PositionEncoding",
     "byte_point",
+    "guess_role",
     "parse",
     "reparse",
+    "structure_errors",
 ]
