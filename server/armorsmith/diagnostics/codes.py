@@ -82,6 +82,24 @@ class Code(enum.Enum):
         Move the item above the first profile.
         """,
     )
+    QUALIFIER_NOT_ALLOWED = (
+        "qualifier-not-allowed",
+        Severity.ERROR,
+        """
+        A rule carries a qualifier its kind does not accept, such as `owner` on a capability
+        or network rule (owner conditions only apply to files) or `priority=` on a network
+        rule. apparmor_parser rejects the profile.
+        """,
+    )
+    UNKNOWN_CAPABILITY = (
+        "unknown-capability",
+        Severity.ERROR,
+        """
+        A capability rule names a capability apparmor_parser does not know. Names are lower
+        case and without the `CAP_` prefix (`sys_admin`, not `CAP_SYS_ADMIN`); see
+        capabilities(7) for the list. apparmor_parser rejects the profile.
+        """,
+    )
     INVALID_UTF8 = (
         "invalid-utf8",
         Severity.WARNING,

@@ -7,6 +7,7 @@ always report the same findings. It is pure: it never touches the file system.
 from __future__ import annotations
 
 from armorsmith.diagnostics import Code, Diagnostic
+from armorsmith.model import lower, walk_rules
 from armorsmith.syntax import guess_role, parse, structure_errors
 
 __all__ = ["lint_document"]
@@ -33,6 +34,10 @@ def lint_document(path: str, source: bytes) -> list[Diagnostic]:
     parsed = parse(source)
     found = list(parsed.errors)
     found += structure_errors(parsed.root, guess_role(path, parsed.root))
+    lowered = lower(parsed)
+    found += lowered.diagnostics
+    for rule in walk_rules(lowered.file.items):
+        found += rule.validate()
     utf8_problem = _utf8_problem(source)
     if utf8_problem is not None:
         found.append(utf8_problem)
