@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("armorsmith.syntax",),
     ("armorsmith.model",),
     ("armorsmith.resolve",),
-    ("armorsmith.engine", "armorsmith.logs"),
+    ("armorsmith.engine", "armorsmith.logs", "armorsmith.checks"),
     ("armorsmith.ide",),
     ("armorsmith.lsp", "armorsmith.cli"),
     ("armorsmith.__main__",),

@@ -82,6 +82,18 @@ class Code(enum.Enum):
         Move the item above the first profile.
         """,
     )
+    # Section - file and link rules.
+
+    # Section - globs (AARE).
+
+    # Section - network, unix, signal, ptrace, dbus, mqueue, io_uring, userns and all rules.
+
+    # Section - mount, pivot_root, change_profile and rlimit rules; profiles, hats and flags.
+
+    # Section - includes, variables, aliases and conditionals.
+
+    # Section - rules of every kind.
+
     QUALIFIER_NOT_ALLOWED = (
         "qualifier-not-allowed",
         Severity.ERROR,
@@ -98,6 +110,15 @@ class Code(enum.Enum):
         A capability rule names a capability apparmor_parser does not know. Names are lower
         case and without the `CAP_` prefix (`sys_admin`, not `CAP_SYS_ADMIN`); see
         capabilities(7) for the list. apparmor_parser rejects the profile.
+        """,
+    )
+    INTERNAL_ERROR = (
+        "internal-error",
+        Severity.WARNING,
+        """
+        armorsmith itself failed while checking this file: one check raised an error. The
+        other checks still ran, so the remaining findings stand, but this one could not be
+        completed. Please report it together with the file.
         """,
     )
     INVALID_UTF8 = (

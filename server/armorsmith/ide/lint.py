@@ -7,6 +7,7 @@ always report the same findings. It is pure: it never touches the file system.
 from __future__ import annotations
 
 from armorsmith.diagnostics import Code, Diagnostic
+from armorsmith.checks import CheckContext, run_checks
 from armorsmith.model import lower, walk_rules
 from armorsmith.syntax import guess_role, parse, structure_errors
 
@@ -38,6 +39,7 @@ def lint_document(path: str, source: bytes) -> list[Diagnostic]:
     found += lowered.diagnostics
     for rule in walk_rules(lowered.file.items):
         found += rule.validate()
+    found += run_checks(CheckContext(path, source, lowered.file))
     utf8_problem = _utf8_problem(source)
     if utf8_problem is not None:
         found.append(utf8_problem)
