@@ -20,6 +20,7 @@ PACKAGE_ROOT = REPO_ROOT / "server" / "armorsmith"
 LAYERS: list[tuple[str, ...]] = [
     ("armorsmith",),
     ("armorsmith.diagnostics",),
+    ("armorsmith.aare",),
     ("armorsmith.syntax",),
     ("armorsmith.model",),
     ("armorsmith.resolve",),

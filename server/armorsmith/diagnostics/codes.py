@@ -86,6 +86,39 @@ class Code(enum.Enum):
 
     # Section - globs (AARE).
 
+    GLOB_SYNTAX_ERROR = (
+        "glob-syntax-error",
+        Severity.ERROR,
+        """
+        A glob (AARE) cannot be compiled: a `{}` group with fewer than two items (`{a}`),
+        an unclosed `{` or `[`, a `}` or `]` with no opening partner, `{}` nested 50 deep,
+        a trailing `\\`, or a character class apparmor_parser's regex engine rejects (`[]`,
+        or a `-` that is neither first nor inside a range). The message is upstream's where
+        upstream has one. apparmor_parser rejects the profile. Write `\\{`, `\\}`, `\\[` or
+        `\\]` for a literal brace or bracket, and `{a,}` for an optional `a`.
+        """,
+    )
+    GLOB_UNNECESSARY_ESCAPE = (
+        "glob-unnecessary-escape",
+        Severity.WARNING,
+        """
+        A backslash in a glob escapes a character that needs no escaping (`\\q`, `\\.`).
+        apparmor_parser drops the backslash and warns under `--warn=format`; the glob means
+        the character itself. Remove the backslash. Escapes the lexer needs in unquoted
+        text (`\\ `, `\\!`, `\\#`, `\\,`) are not reported.
+        """,
+    )
+    GLOB_CHARACTER_IN_CLASS = (
+        "glob-character-in-class",
+        Severity.WARNING,
+        """
+        A `*` or `?` stands inside a character class (`[*]`). apparmor_parser does not read
+        it as a literal there: it expands it to its glob pattern inside the class, which
+        closes the class early and gives a pattern that matches something else than the
+        text suggests. Escape it (`[\\*]`) to mean the character itself.
+        """,
+    )
+
     # Section - network, unix, signal, ptrace, dbus, mqueue, io_uring, userns and all rules.
 
     # Section - mount, pivot_root, change_profile and rlimit rules; profiles, hats and flags.
