@@ -54,6 +54,7 @@ module.exports = grammar({
     $.exec_mode,
     $._post_var_text,
     $._mode_start,
+    $.implicit_rule_end,
     $._error_sentinel,
   ],
 
@@ -111,7 +112,7 @@ module.exports = grammar({
     abi: $ => seq(
       'abi',
       field('path', choice($.magic_path, $.string, $.include_path)),
-      ',',
+      $._rule_end,
     ),
 
     variable_assignment: $ => seq(
@@ -137,7 +138,7 @@ module.exports = grammar({
       field('from', $.path),
       '->',
       field('to', $.path),
-      ',',
+      $._rule_end,
     ),
 
     // Section - Profiles
@@ -288,21 +289,30 @@ module.exports = grammar({
     file_rule: $ => seq(
       qualified($),
       choice(
-        seq('file', ','),
+        seq('file', $._rule_end),
         seq(
           optional('file'),
           optional(field('exec_safety', choice('safe', 'unsafe'))),
           choice(
-            seq(field('path', $._file_path), field('permissions', $.permissions)),
+            // Permissions are optional here only so that a half-typed path
+            // followed by the next rule still parses; the syntax layer reports
+            // the missing permissions as upstream's syntax error.
+            seq(field('path', $._file_path), optional(field('permissions', $.permissions))),
             seq(field('permissions', $.permissions), optional('subset'), field('path', $._file_path)),
           ),
           optional(seq('->', field('target', $.profile_ref))),
-          ',',
+          $._rule_end,
         ),
       ),
     ),
 
     _file_path: $ => choice($.path, $.string),
+
+    // A rule ends with ','.  When the ',' is missing at the end of a line and the
+    // next line starts another rule, the scanner ends the rule with a zero-width
+    // `implicit_rule_end`, which the syntax layer reports as a missing ','; the
+    // next rule then parses normally.
+    _rule_end: $ => choice(',', $.implicit_rule_end),
 
     permissions: $ => seq(
       $._perms_start,
@@ -316,14 +326,14 @@ module.exports = grammar({
       field('path', $._file_path),
       '->',
       field('target', $._file_path),
-      ',',
+      $._rule_end,
     ),
 
     capability_rule: $ => seq(
       qualified($),
       'capability',
       repeat(field('name', alias($.identifier, $.capability_name))),
-      ',',
+      $._rule_end,
     ),
 
     network_rule: $ => seq(
@@ -336,7 +346,7 @@ module.exports = grammar({
         optional(field('type', alias(reserved('none', $.identifier), $.network_name))),
       )),
       repeat($._conditional),
-      ',',
+      $._rule_end,
     ),
 
     unix_rule: $ => seq(
@@ -344,7 +354,7 @@ module.exports = grammar({
       'unix',
       optional(field('permissions', access($, 'unix', NETWORK_ACCESS))),
       repeat($._conditional),
-      ',',
+      $._rule_end,
     ),
 
     signal_rule: $ => seq(
@@ -352,7 +362,7 @@ module.exports = grammar({
       'signal',
       optional(field('permissions', access($, 'signal', SIGNAL_ACCESS))),
       repeat($._conditional),
-      ',',
+      $._rule_end,
     ),
 
     ptrace_rule: $ => seq(
@@ -360,7 +370,7 @@ module.exports = grammar({
       'ptrace',
       optional(field('permissions', access($, 'ptrace', PTRACE_ACCESS))),
       repeat($._conditional),
-      ',',
+      $._rule_end,
     ),
 
     dbus_rule: $ => seq(
@@ -368,7 +378,7 @@ module.exports = grammar({
       'dbus',
       optional(field('permissions', access($, 'dbus', DBUS_ACCESS))),
       repeat($._conditional),
-      ',',
+      $._rule_end,
     ),
 
     mount_rule: $ => seq(
@@ -377,7 +387,7 @@ module.exports = grammar({
       repeat($._conditional),
       optional(field('source', $._mode_value)),
       optional(seq('->', repeat($._conditional), field('mountpoint', $._mode_value))),
-      ',',
+      $._rule_end,
     ),
 
     remount_rule: $ => seq(
@@ -385,7 +395,7 @@ module.exports = grammar({
       'remount',
       repeat($._conditional),
       optional(field('mountpoint', $._mode_value)),
-      ',',
+      $._rule_end,
     ),
 
     umount_rule: $ => seq(
@@ -393,7 +403,7 @@ module.exports = grammar({
       choice('umount', 'unmount'),
       repeat($._conditional),
       optional(field('mountpoint', $._mode_value)),
-      ',',
+      $._rule_end,
     ),
 
     pivot_root_rule: $ => seq(
@@ -402,7 +412,7 @@ module.exports = grammar({
       repeat($._conditional),
       optional(field('new_root', $._file_path)),
       optional(seq('->', field('target', $.profile_ref))),
-      ',',
+      $._rule_end,
     ),
 
     change_profile_rule: $ => seq(
@@ -411,7 +421,7 @@ module.exports = grammar({
       optional(field('exec_safety', choice('safe', 'unsafe'))),
       optional(field('exec', $._file_path)),
       optional(seq('->', field('target', $.profile_ref))),
-      ',',
+      $._rule_end,
     ),
 
     rlimit_rule: $ => seq(
@@ -421,14 +431,14 @@ module.exports = grammar({
       '<=',
       field('value', choice($.number, alias($.identifier, $.rlimit_value))),
       optional(field('unit', alias($.identifier, $.unit))),
-      ',',
+      $._rule_end,
     ),
 
     userns_rule: $ => seq(
       qualified($),
       'userns',
       optional(field('permissions', access($, 'userns', USERNS_ACCESS))),
-      ',',
+      $._rule_end,
     ),
 
     io_uring_rule: $ => seq(
@@ -436,7 +446,7 @@ module.exports = grammar({
       'io_uring',
       optional(field('permissions', access($, 'io_uring', IO_URING_ACCESS))),
       repeat($._conditional),
-      ',',
+      $._rule_end,
     ),
 
     mqueue_rule: $ => seq(
@@ -445,10 +455,10 @@ module.exports = grammar({
       optional(field('permissions', access($, 'mqueue', MQUEUE_ACCESS))),
       repeat($._conditional),
       optional(field('name', $._mode_value)),
-      ',',
+      $._rule_end,
     ),
 
-    all_rule: $ => seq(qualified($), 'all', ','),
+    all_rule: $ => seq(qualified($), 'all', $._rule_end),
 
     // Section - Conditionals of rules (`name=value`, `name in (...)`, peer=(...))
 

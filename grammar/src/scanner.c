@@ -18,6 +18,10 @@
  *   before '@{' (a variable reference) and before '*' or '?' (a glob), which
  *   the grammar lexes as their own nodes.
  *
+ * - IMPLICIT_END: a zero-width end of a rule whose ',' is missing, emitted only
+ *   where the next line plainly starts something else (a rule keyword, a hat,
+ *   a '}' or the end of input).  The syntax layer reports it as a missing ','.
+ *
  * The scanner keeps no state between tokens.
  */
 
@@ -39,6 +43,7 @@ enum TokenType {
   EXEC_MODE,
   POST_VAR_TEXT,
   MODE_START,
+  IMPLICIT_END,
   ERROR_SENTINEL,
 };
 
@@ -83,8 +88,14 @@ static inline bool is_alnum_(int32_t c) {
 }
 static inline bool is_mode_char(int32_t c) { return is_single_mode(c) || is_pc(c) || is_iu(c); }
 
-static void skip_space(TSLexer *lexer) {
-  while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
+/* Skips white space and returns whether a newline was among it. */
+static bool skip_space(TSLexer *lexer) {
+  bool newline = false;
+  while (is_space(lexer->lookahead)) {
+    if (lexer->lookahead == '\n') newline = true;
+    lexer->advance(lexer, true);
+  }
+  return newline;
 }
 
 /*
@@ -238,6 +249,92 @@ static bool scan_text(TSLexer *lexer, enum TextKind kind) {
   return any;
 }
 
+/*
+ * Words that start a rule, a block or a profile and never continue a rule: the
+ * grammar's reserved words plus the words of includes and hats.
+ */
+static const char *const RULE_START_WORDS[] = {
+  "abi", "alias", "all", "allow", "audit", "capability", "change_profile", "dbus", "deny",
+  "file", "hat", "if", "include", "io_uring", "link", "mount", "mqueue", "network", "other",
+  "owner", "pivot_root", "priority", "profile", "prompt", "ptrace", "remount", "rewrite",
+  "set", "signal", "umount", "unix", "unmount", "user", "userns",
+};
+
+/* What the first token of a new line is, as far as ending a rule goes. */
+enum LineStart {
+  LINE_CONTINUES, /* anything that may continue the rule (or is scanned later) */
+  LINE_NEW_ITEM,  /* a rule keyword, '#include', a hat, '}' or the end of input */
+  LINE_PERMS,     /* a run of file permissions, where the parser expects one */
+};
+
+static bool is_rule_start_word(const char *word) {
+  for (unsigned i = 0; i < sizeof(RULE_START_WORDS) / sizeof(RULE_START_WORDS[0]); i++) {
+    const char *candidate = RULE_START_WORDS[i];
+    unsigned j = 0;
+    while (candidate[j] && candidate[j] == word[j]) j++;
+    if (candidate[j] == 0 && word[j] == 0) return true;
+  }
+  return false;
+}
+
+/* Returns whether `word` splits into upstream's MODE_CHARS (greedily). */
+static bool is_mode_run(const char *word) {
+  if (word[0] == 'a' && word[1] == 'l' && word[2] == 'l' && word[3] == 0) return false;
+  for (unsigned i = 0; word[i];) {
+    if (is_single_mode(word[i])) {
+      i += 1;
+    } else if (is_pc(word[i]) && is_x(word[i + 1])) {
+      i += 2;
+    } else if (is_pc(word[i]) && is_iu(word[i + 1]) && is_x(word[i + 2])) {
+      i += 3;
+    } else if (is_iu(word[i]) && is_x(word[i + 1])) {
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/*
+ * Classifies the input at the lexer's position, the first token of a new line.
+ * The caller has marked the token end already, so reading ahead is free.
+ */
+static enum LineStart classify_line_start(TSLexer *lexer, const bool *valid_symbols) {
+  if (lexer->eof(lexer)) return LINE_NEW_ITEM;
+  int32_t c = lexer->lookahead;
+  if (c == '}' || c == '^') return LINE_NEW_ITEM;
+  if (c == '/' || c == '@') {
+    bool continues = valid_symbols[PATH_START] || valid_symbols[IDS_START] || valid_symbols[MODE_START];
+    return continues ? LINE_CONTINUES : LINE_NEW_ITEM;
+  }
+  if (c == '#') {
+    lexer->advance(lexer, false);
+    for (const char *p = "include"; *p; p++) {
+      if (lexer->lookahead != *p) return LINE_CONTINUES;
+      lexer->advance(lexer, false);
+    }
+    return LINE_NEW_ITEM;
+  }
+  char word[24];
+  unsigned len = 0;
+  while (!lexer->eof(lexer) && is_alnum_(lexer->lookahead)) {
+    if (len + 1 >= sizeof(word)) return LINE_CONTINUES;
+    word[len++] = (char)lexer->lookahead;
+    lexer->advance(lexer, false);
+  }
+  word[len] = 0;
+  if (len == 0) return LINE_CONTINUES;
+  bool ends = lexer->eof(lexer) || is_space(lexer->lookahead) || lexer->lookahead == ',';
+  if (is_rule_start_word(word)) {
+    /* `set=(hup)` is a condition of the rule, `set rlimit` a new rule. */
+    while (is_blank(lexer->lookahead)) lexer->advance(lexer, false);
+    return lexer->lookahead == '=' ? LINE_CONTINUES : LINE_NEW_ITEM;
+  }
+  if (valid_symbols[PERMS_START] && ends && is_mode_run(word)) return LINE_PERMS;
+  return LINE_CONTINUES;
+}
+
 /* Scans an immediate continuation piece of the kind the parser expects. */
 static bool scan_continuation(TSLexer *lexer, const bool *valid_symbols) {
   enum TextKind kind = valid_symbols[LIST_TEXT]   ? TEXT_LIST
@@ -316,7 +413,27 @@ bool tree_sitter_apparmor_external_scanner_scan(void *payload, TSLexer *lexer,
     return true;
   }
 
-  skip_space(lexer);
+  bool newline = skip_space(lexer);
+
+  if (valid_symbols[IMPLICIT_END] && (newline || lexer->eof(lexer))) {
+    /* The token is zero-width at the start of the next line's first token;
+     * reading ahead from here does not move it. */
+    lexer->mark_end(lexer);
+    int32_t first = lexer->lookahead;
+    switch (classify_line_start(lexer, valid_symbols)) {
+      case LINE_NEW_ITEM:
+        lexer->result_symbol = IMPLICIT_END;
+        return true;
+      case LINE_PERMS:
+        lexer->result_symbol = PERMS_START;
+        return true;
+      case LINE_CONTINUES:
+        /* A word or '#' was read ahead: leave it to the internal lexer.  Any
+         * other token has not moved the lexer and is scanned below. */
+        if (is_alnum_(first) || first == '#') return false;
+        break;
+    }
+  }
 
   if (valid_symbols[PERMS_START] && is_mode_char(lexer->lookahead)) {
     if (scan_perms_start(lexer)) {

@@ -27,7 +27,7 @@ from .policy import (
     walk_rules,
 )
 from .qualifiers import Access, Owner, Qualifiers
-from .rule import LowerContext, Rule
+from .rule import LowerContext, Rule, WholeAccess
 from .rules import KINDS, RULE_KINDS
 from .span import Span, Word
 from .values import Value, VarRef
@@ -58,6 +58,7 @@ __all__ = [
     "Span",
     "Value",
     "VarRef",
+    "WholeAccess",
     "Word",
     "lower",
     "walk_items",

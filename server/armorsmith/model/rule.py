@@ -9,13 +9,20 @@ subclasses `Rule`, the kind's vocabulary as data, and these methods:
 - `validate()`: the checks upstream's parser makes on this rule alone, as diagnostics;
 - `key()`: the bucket in which rules may merge or cover each other;
 - `covers(other)`: whether this rule allows everything `other` allows (same bucket);
-- `merge(other)`: one rule allowing what both allow, or None when no single rule can.
+- `merge(other)`: one rule allowing what both allow, or None when no single rule can;
+- `requested()` and `grants(request)`: the engine's view.  A request is a rule of the same
+  kind with concrete values (`/etc/passwd r`, `signal send set=term peer=foo`), built from
+  a query or a log record; `requested()` is the permission set it asks for and
+  `grants(request)` the part of it this rule applies to (empty when the rule's object,
+  path, peer or conditionals do not match the request's).  Kinds without permission words
+  use `WholeAccess`.
 
 The qualifiers (`audit`, `deny`, `owner`, `priority=`) are lowered once, here, for all kinds.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -28,7 +35,13 @@ from .qualifiers import Qualifiers, lower_qualifiers
 from .span import Span, Word
 from .values import Value, node_text, value_of, word_of
 
-__all__ = ["LowerContext", "Rule"]
+__all__ = ["LowerContext", "Rule", "WholeAccess"]
+
+
+class WholeAccess(enum.Flag):
+    """The one implicit permission of rule kinds that have no permission words."""
+
+    ANY = 1
 
 
 @dataclass
@@ -97,6 +110,14 @@ class Rule:
     def merge(self, other: Rule) -> Rule | None:
         """Return one rule equivalent to this one and `other`, or None when there is none."""
         return None
+
+    def requested(self) -> enum.Flag:
+        """Return the permissions this rule asks for when it is used as a request."""
+        return WholeAccess.ANY
+
+    def grants(self, request: Rule) -> enum.Flag:
+        """Return the permissions of `request` this rule applies to (empty: no match)."""
+        return WholeAccess(0)
 
     def render_qualifiers(self) -> str:
         """Return the canonical qualifier prefix, with a trailing space when not empty."""

@@ -8,7 +8,7 @@ per call (it is cheap), so no parser state is shared between callers or threads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tree_sitter import Node, Parser, Point, Tree
 
@@ -17,6 +17,7 @@ from armorsmith.diagnostics import Diagnostic, Edit
 from .errors import syntax_errors
 from .language import LANGUAGE
 from .lines import byte_point
+from .recovery import recovery_errors
 
 __all__ = ["Parse", "parse", "reparse"]
 
@@ -25,12 +26,25 @@ class Parse:
     """The result of parsing one document.
 
     `tree` must be treated as read-only: `reparse` edits a copy, never this tree.
-    `errors` holds `syntax-error` and `missing-token` diagnostics ordered by position.
+    `errors` holds `syntax-error` and `missing-token` diagnostics ordered by position: those
+    of tree-sitter's ERROR and MISSING nodes and those of the grammar's recovery nodes
+    (`armorsmith.syntax.recovery`).  They are computed on first use and kept, so that a
+    re-parse costs only the parse until someone asks for its errors.
     """
 
     tree: Tree
     source: bytes
-    errors: tuple[Diagnostic, ...]
+    _errors: list[tuple[Diagnostic, ...]] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The syntax diagnostics, ordered by position."""
+        if not self._errors:
+            root = self.tree.root_node
+            found = [*syntax_errors(root, self.source, LANGUAGE), *recovery_errors(root)]
+            found.sort(key=lambda diagnostic: (diagnostic.start, diagnostic.end))
+            self._errors.append(tuple(found))
+        return self._errors[0]
 
     @property
     def root(self) -> Node:
@@ -48,14 +62,10 @@ def _encode(text: bytes | str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
-def _finish(tree: Tree, source: bytes) -> Parse:
-    return Parse(tree, source, syntax_errors(tree.root_node, source, LANGUAGE))
-
-
 def parse(text: bytes | str) -> Parse:
     """Parse a whole document; `str` input is encoded as UTF-8."""
     source = _encode(text)
-    return _finish(Parser(LANGUAGE).parse(source), source)
+    return Parse(Parser(LANGUAGE).parse(source), source)
 
 
 def reparse(old: Parse, edit: Edit) -> Parse:
@@ -82,4 +92,4 @@ def reparse(old: Parse, edit: Edit) -> Parse:
         old_end_point=Point(*byte_point(old.source, edit.end)),
         new_end_point=Point(*new_end),
     )
-    return _finish(Parser(LANGUAGE).parse(source, tree), source)
+    return Parse(Parser(LANGUAGE).parse(source, tree), source)

@@ -13,7 +13,7 @@ from tree_sitter import Node
 
 from armorsmith.diagnostics import Code, Diagnostic
 
-from ..rule import LowerContext, Rule
+from ..rule import LowerContext, Rule, WholeAccess
 from ..span import Span, Word
 
 __all__ = ["CAPABILITIES", "CapabilityRule"]
@@ -79,6 +79,13 @@ class CapabilityRule(Rule):
         if self.is_all:
             return True
         return not other.is_all and {w.text for w in other.names} <= {w.text for w in self.names}
+
+    def grants(self, request: Rule) -> WholeAccess:
+        if not isinstance(request, CapabilityRule) or request.is_all:
+            return WholeAccess(0)
+        if self.is_all or {w.text for w in request.names} <= {w.text for w in self.names}:
+            return WholeAccess.ANY
+        return WholeAccess(0)
 
     def merge(self, other: Rule) -> CapabilityRule | None:
         if not isinstance(other, CapabilityRule) or other.key() != self.key():
