@@ -171,7 +171,9 @@ def test_warnings(text: str, code: Code, message: str, start: int, end: int) -> 
     assert errors[0].message.startswith(message)
 
 
-@pytest.mark.parametrize("text", ["/a\\ b", "/a\\!b", "/a\\#b", "/a\\,b", "/a\\\"b", "/a\\tb"])
+@pytest.mark.parametrize(
+    "text", ["/a\\ b", "/a\\\tb", "/a\\!b", "/a\\#b", "/a\\,b", "/a\\(b\\)", "/a\\\"b", "/a\\tb"]
+)
 def test_needed_escapes_are_not_reported(text: str) -> None:
     """Ensure that escapes the lexer or the value needs get no warning."""
     assert glob_errors(text) == ()

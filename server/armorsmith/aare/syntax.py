@@ -186,8 +186,8 @@ def _filter_slashes(units: list[Unit]) -> list[Unit]:
 
 Token = tuple[str, int, int, int]
 
-_LEXER_ESCAPES = frozenset(b" !#")
-"""Escapes the lexer needs in unquoted text; upstream warns when they reach a glob."""
+_LEXER_ESCAPES = frozenset(b" \t!#()")
+"""Escapes the lexer needs in unquoted text (`(` `)` in lists); upstream warns about them."""
 
 
 @dataclass

@@ -23,6 +23,8 @@ from types import ModuleType
 from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.model import PolicyFile
 
+from . import glob_errors
+
 __all__ = ["CHECKS", "CheckContext", "run_checks"]
 
 
@@ -35,7 +37,7 @@ class CheckContext:
     file: PolicyFile
 
 
-CHECKS: tuple[ModuleType, ...] = ()
+CHECKS: tuple[ModuleType, ...] = (glob_errors,)
 """Every check module, run in this order."""
 
 

@@ -105,7 +105,8 @@ class Code(enum.Enum):
         A backslash in a glob escapes a character that needs no escaping (`\\q`, `\\.`).
         apparmor_parser drops the backslash and warns under `--warn=format`; the glob means
         the character itself. Remove the backslash. Escapes the lexer needs in unquoted
-        text (`\\ `, `\\!`, `\\#`, `\\,`) are not reported.
+        text (`\\ `, a backslash before a tab, `\\!`, `\\#`, `\\,`, and `\\(` `\\)` in
+        conditional lists) are not reported.
         """,
     )
     GLOB_CHARACTER_IN_CLASS = (
