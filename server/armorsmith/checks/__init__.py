@@ -23,7 +23,7 @@ from types import ModuleType
 from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.model import PolicyFile
 
-from . import glob_errors
+from . import deny_block_exec, exec_conflicts, glob_errors
 
 __all__ = ["CHECKS", "CheckContext", "run_checks"]
 
@@ -37,7 +37,7 @@ class CheckContext:
     file: PolicyFile
 
 
-CHECKS: tuple[ModuleType, ...] = (glob_errors,)
+CHECKS: tuple[ModuleType, ...] = (glob_errors, exec_conflicts, deny_block_exec)
 """Every check module, run in this order."""
 
 

@@ -84,6 +84,138 @@ class Code(enum.Enum):
     )
     # Section - file and link rules.
 
+    APPEND_WRITE_CONFLICT = (
+        "append-write-conflict",
+        Severity.ERROR,
+        """
+        A file rule's permissions hold both `a` (append) and `w` (write). Write already
+        grants append, and apparmor_parser rejects the pair with "Conflict 'a' and 'w' perms
+        are mutually exclusive." The fix removes the `a`, which keeps the same permissions.
+        """,
+    )
+    EXEC_MODE_CONFLICT = (
+        "exec-mode-conflict",
+        Severity.ERROR,
+        """
+        One file rule names two different exec transitions, such as `pxix` or `Uxux`, or a
+        bare `x` before a `p`, `c` or `u` modifier (`xpx`). A file can have only one exec
+        transition, so apparmor_parser rejects the rule ("Exec qualifier ... invalid,
+        conflicting qualifier already specified"). Repeating the same modifier (`pxpx`) and
+        a bare `x` before `ix` or after any modifier are accepted. Removing a bare `x` is a
+        safe fix; choosing between two modifiers changes meaning, so those fixes are unsafe.
+        """,
+    )
+    EXEC_MODE_REQUIRED = (
+        "exec-mode-required",
+        Severity.ERROR,
+        """
+        An allow rule grants a bare `x` without saying which transition the exec takes
+        (`ix`, `px`, `Px`, `cx`, `Cx`, `ux`, `Ux` or a fallback form such as `Pix`).
+        apparmor_parser rejects it: "Invalid perms, 'x' must be preceded by exec qualifier
+        'i', 'p', or 'u'". Only deny rules may use a bare `x`. A rule inside a `deny { }`
+        block is checked first on its own, so a bare `x` there is reported too. The fixes
+        (`ix`, `Px`, or `Px`, `Cx` with a `->` target) are unsafe: the right transition
+        depends on what the program should run as.
+        """,
+    )
+    DENY_EXEC_MODE = (
+        "deny-exec-mode",
+        Severity.ERROR,
+        """
+        A deny rule names an exec transition (`deny /bin/sh ix,`), directly or through a
+        `deny { }` block, or `deny file,` denies the `ix` that a bare `file,` implies.
+        apparmor_parser rejects it: "Invalid perms, in deny rules 'x' must not be preceded
+        by exec qualifier 'i', 'p', or 'u'". A deny rule refuses every exec of the path
+        whatever the transition, so the safe fix writes a bare `x` and drops any `->`
+        target.
+        """,
+    )
+    EXEC_SAFETY_WITHOUT_EXEC = (
+        "exec-safety-without-exec",
+        Severity.ERROR,
+        """
+        A file rule starts with `safe` or `unsafe` but grants no exec permission. The
+        keywords only say whether an exec transition scrubs the environment, so
+        apparmor_parser rejects the rule ("unsafe rule missing exec permissions").
+        Removing the keyword is a safe fix: it had nothing to apply to.
+        """,
+    )
+    INVALID_SUBSET = (
+        "invalid-subset",
+        Severity.ERROR,
+        """
+        `subset` appears in a leading-permission file rule whose permissions are not only
+        `l` (link), such as `rl subset /a -> /b,`. apparmor_parser rejects it: "subset can
+        only be used with link rules." Write the link permission in its own rule
+        (`l subset /a -> /b,` or `link subset /a -> /b,`) and the others in another.
+        """,
+    )
+    LINK_EXEC_TARGET_CONFLICT = (
+        "link-exec-target-conflict",
+        Severity.ERROR,
+        """
+        A leading-permission file rule grants both link and exec and has a `->` target,
+        such as `lpx /a -> /b,`: the target cannot be both the link target and the exec
+        transition's profile. apparmor_parser rejects it ("link and exec perms conflict on
+        a file rule using ->"). Split it into a link rule and an exec rule.
+        """,
+    )
+    LINK_TO_NAMED_PROFILE = (
+        "link-to-named-profile",
+        Severity.ERROR,
+        """
+        A leading-permission file rule grants link with a `->` target that names a
+        namespace (`l /a -> :ns:b,`). A namespaced name is a profile, not a file, so
+        apparmor_parser rejects the link ("link perms are not allowed on a named profile
+        transition.").
+        """,
+    )
+    AMBIGUOUS_LINK_EXEC_TARGET = (
+        "ambiguous-link-exec-target",
+        Severity.WARNING,
+        """
+        A trailing-permission file rule grants both link and exec and has a `->` target
+        (`/a lpx -> b,`). apparmor_parser reads the target as the exec transition's and
+        warns that the rule is ambiguous; the link permission then applies to any target.
+        Write the link and the exec transition as two rules to say what is meant.
+        """,
+    )
+    UPPERCASE_PERMISSION = (
+        "uppercase-permission",
+        Severity.WARNING,
+        """
+        A permission letter is written in upper case where the case means nothing: `R`,
+        `W`, `L`, `M`, a bare `X`, or the `I` and `X` of `ix`, `Ux`, `Px` and `Cx`.
+        apparmor_parser accepts it with a deprecation warning. The upper case of `P`, `C`
+        and a standalone `U` does carry meaning (the environment is scrubbed) and is not
+        reported. The safe fix writes the letters in lower case.
+        """,
+    )
+    UNSAFE_UNCONFINED_EXEC = (
+        "unsafe-unconfined-exec",
+        Severity.WARNING,
+        """
+        A file rule runs a program unconfined with `ux`, which keeps dangerous environment
+        variables such as `LD_PRELOAD`: anything that can set the environment of the
+        confined program controls the unconfined one. apparmor_parser warns about it
+        under `--warn=dangerous`. `Ux` scrubs the environment; the fix is unsafe because
+        the program may rely on those variables.
+        """,
+    )
+    EXEC_RULE_CONFLICT = (
+        "exec-rule-conflict",
+        Severity.ERROR,
+        """
+        Two allow rules of one profile give the same executable different exec transitions
+        (or targets): the same path with different modifiers (`/bin/cat ix,` and
+        `/bin/cat px,`), or two globs that share a path (`/bin/* ix,` and `/bin/** px,`).
+        apparmor_parser cannot tell which applies and rejects the profile ("has merged
+        rule ... with conflicting x modifiers"). An exact path next to a glob is fine, as
+        the exact path wins, and so are rules of different `priority=`, `deny` rules,
+        and `owner` next to `other`. Give the rules one transition, or make one path exact.
+        """,
+    )
+
     # Section - globs (AARE).
 
     GLOB_SYNTAX_ERROR = (

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from ..rule import Rule
 from .capability import CapabilityRule
+from .file import FileRule, LinkRule
 
 __all__ = ["KINDS", "RULE_KINDS", "CapabilityRule"]
 
-KINDS: tuple[type[Rule], ...] = (CapabilityRule,)
+KINDS: tuple[type[Rule], ...] = (CapabilityRule, FileRule, LinkRule)
 """Every rule kind the model knows."""
 
 RULE_KINDS: dict[str, type[Rule]] = {
