@@ -21,9 +21,10 @@ def load_benchmarks() -> dict[str, Benchmark]:
     armorsmith, and a missing armorsmith should be a message, not a traceback.
     """
     from bench.incremental_parse import IncrementalParse
+    from bench.lint import LintThroughput
     from bench.parse_throughput import ParseThroughput
 
-    return {b.name: b for b in (ParseThroughput(), IncrementalParse())}
+    return {b.name: b for b in (ParseThroughput(), IncrementalParse(), LintThroughput())}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,8 +11,6 @@ parser figure.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +19,7 @@ from tree_sitter import Parser
 
 from armorsmith import syntax
 from bench.base import Settings
-from bench.references import ALS_PACKAGE, ALS_VERSION, Unavailable, apparmor_parser, time_als_parser
+from bench.references import ALS_PACKAGE, ALS_VERSION, Unavailable, run_apparmor_parser, time_als_parser
 from bench.report import Goal, Row, Table, milliseconds, per_second
 from conformance.corpus import policy_files
 
@@ -95,22 +93,12 @@ class ParseThroughput:
         return _row(tool, min(totals), len(files), size, note)
 
     def _apparmor_parser(self, settings: Settings, files: list[Path], size: int) -> Row:
+        features = settings.corpus.upstream / "parser_tst_support" / "features_files" / "features.all"
         try:
-            binary, version = apparmor_parser()
+            run = run_apparmor_parser(files, features, settings.corpus.profiles / "apparmor.d")
         except Unavailable as reason:
             return Row("apparmor_parser -Q -K", unavailable=str(reason))
-        features = settings.corpus.upstream / "parser_tst_support" / "features_files" / "features.all"
-        include_dir = settings.corpus.profiles / "apparmor.d"
-        accepted = 0
-        total = 0.0
-        with tempfile.NamedTemporaryFile(prefix="armorsmith-bench-", suffix=".conf") as empty_config:
-            command = [str(binary), "-Q", "-K", f"--config-file={empty_config.name}",
-                       "-M", str(features), "-I", str(include_dir)]
-            for path in files:
-                started = time.perf_counter()
-                process = subprocess.run([*command, str(path)], capture_output=True, check=False)
-                total += time.perf_counter() - started
-                accepted += process.returncode == 0
-        note = (f"{version}; one process per file, one run; also resolves includes and compiles; "
+        accepted = sum(verdict is True for verdict in run.accepted)
+        note = (f"{run.version}; one process per file, one run; also resolves includes and compiles; "
                 f"accepted {accepted}/{len(files)} (it predates newer syntax and stops at the first error)")
-        return _row("apparmor_parser -Q -K", total, len(files), size, note)
+        return _row("apparmor_parser -Q -K", sum(run.seconds), len(files), size, note)

@@ -1,10 +1,12 @@
 """The reference tools the benchmarks compare armorsmith with, set up on demand.
 
 - ``apparmor-language-server`` 0.10.0 from PyPI, the competitor, installed on
-  first use into its own venv, ``.cache/bench/als-venv``, and timed by a small
-  driver script (`bench.als_driver`) run with that venv's Python.
+  first use into its own venv, ``.cache/bench/als-venv``; its parser is timed by
+  a small driver script (`bench.als_driver`) run with that venv's Python, its
+  linter through its own console script ``apparmor-lint`` and, for verdicts on
+  many small cases, through `bench.als_lint_driver`.
 - ``apparmor_parser`` from Debian's ``apparmor`` package, installed with
-  apt-get when it is missing and we are root.
+  apt-get when it is missing and we are root, run with `run_apparmor_parser`.
 
 Anything that cannot be set up raises `Unavailable` with a sentence saying
 why; the benchmark prints that sentence in place of the figures.
@@ -18,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +30,9 @@ ALS_PACKAGE = "apparmor-language-server"
 ALS_VERSION = "0.10.0"
 ALS_VENV = REPO_ROOT / ".cache" / "bench" / "als-venv"
 ALS_DRIVER = Path(__file__).resolve().parent / "als_driver.py"
+ALS_LINT_DRIVER = Path(__file__).resolve().parent / "als_lint_driver.py"
+# A case that takes apparmor_parser longer than this has no verdict (the 3.0.8 parser hangs on one static case).
+PARSER_TIMEOUT_SECONDS = 10.0
 
 
 class Unavailable(Exception):
@@ -34,7 +40,7 @@ class Unavailable(Exception):
 
 
 def _run(
-    command: list[str], *, input: str | None = None, cwd: str | None = None, env: dict[str, str] | None = None
+    command: list[str], *, input: str | None = None, cwd: str | Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run a command to completion, capturing its output as text."""
     return subprocess.run(command, input=input, cwd=cwd, env=env, capture_output=True, text=True, check=False)
@@ -99,3 +105,74 @@ def apparmor_parser() -> tuple[Path, str]:
             raise Unavailable(f"apt-get cannot install apparmor: {_last_line(installed)}")
     version = _run([found, "--version"]).stdout.strip().splitlines()
     return Path(found), version[0] if version else "apparmor_parser"
+
+
+@dataclass(frozen=True)
+class ParserRun:
+    """``apparmor_parser`` run once per file: the time of each process and whether it accepted the file.
+
+    ``accepted`` is None for a file whose process ran out of time.
+    """
+
+    version: str
+    seconds: list[float]
+    accepted: list[bool | None]
+
+
+def run_apparmor_parser(files: list[Path], features: Path, include_dir: Path, cwd: Path | None = None) -> ParserRun:
+    """Run ``apparmor_parser -Q -K`` on each file, with an empty config, ``features`` and one include dir."""
+    binary, version = apparmor_parser()
+    seconds: list[float] = []
+    accepted: list[bool | None] = []
+    with tempfile.NamedTemporaryFile(prefix="armorsmith-bench-", suffix=".conf") as empty_config:
+        command = [str(binary), "-Q", "-K", f"--config-file={empty_config.name}",
+                   "-M", str(features), "-I", str(include_dir)]
+        for path in files:
+            started = time.perf_counter()
+            try:
+                process = subprocess.run([*command, str(path)], capture_output=True, cwd=cwd,
+                                         timeout=PARSER_TIMEOUT_SECONDS, check=False)
+                accepted.append(process.returncode == 0)
+            except subprocess.TimeoutExpired:
+                accepted.append(None)
+            seconds.append(time.perf_counter() - started)
+    return ParserRun(version, seconds, accepted)
+
+
+def als_lint() -> Path:
+    """The competitor's ``apparmor-lint`` console script, its venv set up on first use."""
+    script = als_python().parent / "apparmor-lint"
+    if not script.exists():
+        raise Unavailable(f"{ALS_PACKAGE} {ALS_VERSION} installed no apparmor-lint script in {script.parent}")
+    return script
+
+
+def time_als_lint_tree(files: list[Path], base_dir: Path) -> float:
+    """Seconds ``apparmor-lint --no-parser`` takes over ``files`` in one process, startup included.
+
+    ``--no-parser`` turns off its cross-check with ``apparmor_parser``, so what is timed
+    is its own parser and checks; ``-b`` makes ``base_dir`` its include search dir.
+    """
+    command = [str(als_lint()), "--no-parser", "--format", "json", "--log-level", "CRITICAL",
+               "-b", str(base_dir), *map(str, files)]
+    started = time.perf_counter()
+    process = _run(command)
+    seconds = time.perf_counter() - started
+    # Exit status 1 means it reported an error-severity diagnostic; 2 that it could not run.
+    if process.returncode not in (0, 1):
+        raise Unavailable(f"apparmor-lint failed: {_last_line(process)}")
+    return seconds
+
+
+def als_lint_verdicts(cases: list[str], base_dir: str, cwd: Path) -> list[bool | None]:
+    """Whether ``apparmor-lint --no-parser`` reports an error for each case, run as its CLI in one process.
+
+    ``cases`` and ``base_dir`` are relative to ``cwd``, as upstream's harness runs; None
+    means it could not lint the case.
+    """
+    python = als_python()
+    request = json.dumps({"cases": cases, "base_dir": base_dir})
+    process = _run([str(python), str(ALS_LINT_DRIVER)], input=request, cwd=cwd)
+    if process.returncode != 0:
+        raise Unavailable(f"the apparmor-lint driver failed: {_last_line(process)}")
+    return [None if status == 2 else status == 1 for status in json.loads(process.stdout)["status"]]

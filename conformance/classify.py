@@ -54,3 +54,9 @@ def first_message(upstream_stderr: str) -> str:
         if line.strip():
             return line.strip()
     return "(no message)"
+
+
+def whole_message(upstream_stderr: str) -> str:
+    """All of upstream's error output on one line, its lines joined by `` | ``, for reports."""
+    lines = [line.strip() for line in upstream_stderr.splitlines() if line.strip()]
+    return " | ".join(lines) if lines else "(no message)"

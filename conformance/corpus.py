@@ -41,6 +41,10 @@ class Corpus:
         return self.upstream / "simple_tests_index.jsonl"
 
     @property
+    def generated_tarball(self) -> Path:
+        return self.upstream / "simple_tests_generated.tar.gz"
+
+    @property
     def profiles(self) -> Path:
         return self.upstream / "profiles"
 
@@ -115,17 +119,24 @@ def _is_policy(relative: str) -> bool:
     return relative not in NOT_POLICY and not relative.startswith(NOT_POLICY_DIRS)
 
 
-def build_upstream_layout(corpus: Corpus, scratch: Path) -> Path:
+def build_upstream_layout(corpus: Corpus, scratch: Path, generated: Path | None = None) -> Path:
     """Reproduce upstream's test layout under ``scratch`` and return ``parser/tst``.
 
     Upstream runs its suite from ``parser/tst``, and some cases include files
     through paths relative to that directory (``"simple_tests/..."``,
     ``"../tst/simple_tests/..."``), so the cases are reached through
-    ``<scratch>/parser/tst/simple_tests``, a symbolic link to the corpus.
+    ``<scratch>/parser/tst/simple_tests``: a folder of symbolic links, one to each
+    entry of the corpus's ``simple_tests`` and, when ``generated`` is given, one to
+    each family folder in it (upstream's build writes those into ``simple_tests`` too).
     """
     tst = scratch / "parser" / "tst"
-    tst.mkdir(parents=True, exist_ok=True)
-    link = tst / "simple_tests"
-    if not link.exists():
-        link.symlink_to(corpus.simple_tests, target_is_directory=True)
+    simple_tests = tst / "simple_tests"
+    simple_tests.mkdir(parents=True, exist_ok=True)
+    entries = list(corpus.simple_tests.iterdir())
+    if generated is not None:
+        entries += [entry for entry in generated.iterdir() if entry.is_dir()]
+    for entry in entries:
+        link = simple_tests / entry.name
+        if not link.is_symlink():
+            link.symlink_to(entry, target_is_directory=entry.is_dir())
     return tst

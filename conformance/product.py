@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 
 class ProductError(Exception):
@@ -62,3 +63,50 @@ class SyntaxChecker:
         first = errors[0]
         row, _ = self._syntax.byte_point(parsed.source, first.start)
         return SyntaxFinding(row + 1, first.message)
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """What ``lint_document`` reported for one file, as text for reports.
+
+    ``error`` describes the first error-severity diagnostic (None when there is none, the
+    file then counts as accepted); ``first`` the first diagnostic of any severity.
+    Both read ``line N: severity code: message``.
+    """
+
+    error: str | None
+    first: str | None
+
+
+def load_ide() -> ModuleType:
+    """Import ``armorsmith.ide``, or explain how to make it importable."""
+    try:
+        from armorsmith import ide
+    except ImportError as error:
+        raise ProductError(
+            f"cannot import armorsmith.ide ({error}); run `make` to build .venv, "
+            "then run the conformance suite with .venv/bin/python -m conformance"
+        ) from error
+    return ide
+
+
+class Linter:
+    """Lints sources with ``armorsmith.ide.lint_document``, as ``armorsmith lint`` does."""
+
+    def __init__(self, ide: ModuleType) -> None:
+        self._ide = ide
+
+    def lint(self, path: str, source: bytes) -> LintFinding:
+        """Lint ``source`` as the document ``path`` and describe its first findings."""
+        diagnostics = self._ide.lint_document(path, source)
+        error = next((d for d in diagnostics if d.severity.value == "error"), None)
+        first = diagnostics[0] if diagnostics else None
+        return LintFinding(_describe(source, error), _describe(source, first))
+
+
+def _describe(source: bytes, diagnostic: Any) -> str | None:
+    """``line N: severity code: message`` for a diagnostic of ``lint_document``, or None."""
+    if diagnostic is None:
+        return None
+    line = source.count(b"\n", 0, diagnostic.start) + 1
+    return f"line {line}: {diagnostic.severity.value} {diagnostic.code.value}: {diagnostic.message}"

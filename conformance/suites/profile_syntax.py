@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from conformance.corpus import policy_files
-from conformance.report import Deviation, Rate, SuiteResult
+from conformance.results import Deviation, Rate, SuiteResult
 from conformance.suites.base import Context, read_policy
 
 PROFILE_WITH_ERROR = "policy files with a syntax error"
@@ -19,6 +19,7 @@ class ProfileSyntaxSuite:
 
     name = "profiles-syntax"
     title = "upstream profiles, abstractions, tunables and extras, syntax errors only"
+    gating = True
 
     def run(self, context: Context) -> SuiteResult:
         result = SuiteResult(self.name, self.title)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from conformance.classify import first_message, is_syntactic
 from conformance.corpus import StaticCase, load_static_cases
 from conformance.product import SyntaxFinding
-from conformance.report import Deviation, Rate, SuiteResult
+from conformance.results import Deviation, Rate, SuiteResult
 from conformance.suites.base import Context, read_policy
 
 PASS_WITH_ERROR = "PASS cases with a syntax error"
@@ -49,6 +49,7 @@ class StaticSyntaxSuite:
 
     name = "static-syntax"
     title = "upstream simple_tests (static), syntax errors only"
+    gating = True
 
     def run(self, context: Context) -> SuiteResult:
         cases = load_static_cases(context.corpus.simple_tests_index)
