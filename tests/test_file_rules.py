@@ -323,6 +323,15 @@ COVER_VECTORS: list[tuple[str, str, bool, str | None]] = [
     ("link /a -> /b,", "link subset /a -> /b,", True, "link /a -> /b,"),
     ("link subset /a -> /b,", "link /a -> /b,", False, "link /a -> /b,"),
     ("link /a -> /b,", "link /a -> /c,", False, None),
+    ("/etc/** r,", "/etc/passwd r,", True, "/etc/** r,"),
+    ("/etc/* r,", "/etc/ssl/x r,", False, None),
+    ("/etc/{a,b} rw,", "/etc/a r,", True, "/etc/{a,b} rw,"),
+    ("file,", "/etc/** rw,", True, "file,"),
+    ("@{HOME}/a r,", "@{HOME}/a r,", True, "@{HOME}/a r,"),
+    ("@{HOME}/* r,", "@{HOME}/a r,", False, None),
+    ("/a l -> /b*,", "/a l -> /bc,", True, "/a l -> /b*,"),
+    ("link /a* -> /b*,", "link subset /ab -> /bc,", True, "link /a* -> /b*,"),
+    ("link subset /a* -> /b*,", "link /ab -> /bc,", False, None),
 ]
 
 

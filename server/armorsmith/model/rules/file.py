@@ -362,6 +362,28 @@ def _matches(pattern: Value | None, path: Value | None, bare: bool = False) -> b
     return glob is not None and glob.matches(path.text)
 
 
+def _covers(outer: Value | None, inner: Value | None, *, everything: bool = False) -> bool:
+    """Whether glob `outer` matches every path of `inner` (`everything`: `outer` is `/{**,}`).
+
+    Texts that still hold variables can only be compared as text.
+    """
+    if everything:
+        outer_text = ALL_FILES
+    elif outer is None:
+        return inner is None
+    else:
+        outer_text = outer.text
+    if inner is None:
+        return False
+    if outer_text == inner.text:
+        return True
+    if (outer is not None and outer.variables) or inner.variables:
+        return False
+    mine, _ = Aare.parse(outer_text)
+    theirs, _ = Aare.parse(inner.text)
+    return mine is not None and theirs is not None and mine.covers(theirs)
+
+
 def _applies_to_owner(rule: Qualifiers, request: Qualifiers) -> bool:
     """Whether a rule's `owner`/`other` condition holds for a request (`owner`: the task owns the file)."""
     owned = request.owner is Owner.OWNER
@@ -655,7 +677,7 @@ class FileRule(Rule):
     def covers(self, other: Rule) -> bool:
         if not isinstance(other, FileRule) or other.key() != self.key():
             return False
-        if not self.is_bare and self.path_text != other.path_text:
+        if not (other.is_bare and self.is_bare) and not _covers(self.path, other.path, everything=self.is_bare):
             return False
         if other.perms.implied() not in self.perms.implied():
             return False
@@ -664,17 +686,19 @@ class FileRule(Rule):
         if FilePerm.LINK in other.perms:
             if self.is_bare:
                 return other.link_target is None
-            mine = self.link_target.text if self.link_target is not None else None
-            theirs = other.link_target.text if other.link_target is not None else None
-            if mine != theirs or (self.subset is not None and other.subset is None):
+            if not _covers(self.link_target, other.link_target):
+                return False
+            if self.subset is not None and other.subset is None:
                 return False
         return True
 
     def merge(self, other: Rule) -> FileRule | None:
         if not isinstance(other, FileRule) or other.key() != self.key():
             return None
+        if self.covers(other) or other.covers(self):
+            return self if self.covers(other) else other
         if self.is_bare or other.is_bare:
-            return self if self.covers(other) else other if other.covers(self) else None
+            return None
         if self.path_text != other.path_text or (self.subset is None) != (other.subset is None):
             return None
         mine = self.target.text if self.target is not None else None
@@ -753,16 +777,12 @@ class LinkRule(Rule):
             return FilePerm.LINK
         return FilePerm(0)
 
-    def _texts(self) -> tuple[str | None, str | None]:
-        return (
-            self.path.text if self.path is not None else None,
-            self.target.text if self.target is not None else None,
-        )
-
     def covers(self, other: Rule) -> bool:
         if not isinstance(other, LinkRule) or other.key() != self.key():
             return False
-        return self._texts() == other._texts() and (self.subset is None or other.subset is not None)
+        if self.subset is not None and other.subset is None:
+            return False
+        return _covers(self.path, other.path) and _covers(self.target, other.target)
 
     def merge(self, other: Rule) -> LinkRule | None:
         if self.covers(other):
