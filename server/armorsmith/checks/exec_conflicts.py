@@ -182,17 +182,19 @@ def find_conflicts(rules: Sequence[ExecRule], profile: str | None) -> Iterator[E
     The later rule of each pair comes first in the result; `profile` is the profile's name,
     which names the targets of `cx -> target`.
     """
+    transitions = [
+        _transition(rule.mode, rule.path, profile) if rule.mode is not None and not rule.deny else None
+        for rule in rules
+    ]
     for index, rule in enumerate(rules):
-        if rule.mode is None or rule.deny:
+        mine = transitions[index]
+        if mine is None:
             continue
-        mine = _transition(rule.mode, rule.path, profile)
-        for other in rules[:index]:
-            if other.mode is None or other.deny or other.access is not rule.access:
+        for other, theirs in zip(rules[:index], transitions, strict=False):
+            if theirs is None or theirs == mine or other.access is not rule.access:
                 continue
             owners = rule.owners & other.owners
             if not owners or other.priority != rule.priority or exclusive(rule.branches, other.branches):
-                continue
-            if _transition(other.mode, other.path, profile) == mine:
                 continue
             same_path = rule.path == other.path
             if rule.access is Access.PROMPT and not same_path:
