@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from .syntax import ALL_BYTES, Alt, Cat, Leaf, Node, Star
+from .syntax import Alt, Cat, Leaf, Node, Star
 
 __all__ = ["Automaton", "intersects", "includes"]
 
@@ -38,7 +38,7 @@ def _bits(value: int) -> list[int]:
 class Automaton:
     """The position automaton of one regex tree, with lazily built step tables."""
 
-    __slots__ = ("_follow", "_accept", "_by_mask", "_by_byte", "_union", "_steps")
+    __slots__ = ("_follow", "_accept", "_by_mask", "_by_byte", "_union", "_steps", "_moves", "is_empty")
 
     def __init__(self, tree: Node) -> None:
         masks: list[int] = [0]
@@ -83,14 +83,23 @@ class Automaton:
         for position, mask in enumerate(masks[1:], start=1):
             by_mask[mask] = by_mask.get(mask, 0) | 1 << position
         self._by_mask = by_mask
+        live = 0
+        for mask, positions in by_mask.items():
+            if mask:
+                live |= positions
+        reached, frontier = 1, 1
+        while frontier:
+            after = 0
+            for position in _bits(frontier):
+                after |= follow[position]
+            frontier = after & live & ~reached
+            reached |= frontier
+        # Empty only when every way to an accepting position crosses a class of no byte.
+        self.is_empty = not reached & self._accept
         self._by_byte: list[int | None] = [None] * 256
         self._union: dict[int, int] = {}
         self._steps: dict[tuple[int, int], int] = {}
-
-    @property
-    def masks(self) -> tuple[int, ...]:
-        """The distinct byte sets of the automaton's positions."""
-        return tuple(self._by_mask)
+        self._moves: dict[int, tuple[int, ...]] = {}
 
     def positions_of(self, byte: int) -> int:
         """Return the positions whose byte set holds `byte`."""
@@ -103,12 +112,8 @@ class Automaton:
             self._by_byte[byte] = found
         return found
 
-    def step(self, state: int, byte: int) -> int:
-        """Return the state after reading `byte` in `state` (0 is the dead state)."""
-        key = (state, byte)
-        found = self._steps.get(key)
-        if found is not None:
-            return found
+    def _follow_union(self, state: int) -> int:
+        """Return the positions that may come after the positions of `state`."""
         union = self._union.get(state)
         if union is None:
             union = 0
@@ -117,10 +122,28 @@ class Automaton:
             if len(self._union) >= _STEP_LIMIT:
                 self._union.clear()
             self._union[state] = union
-        found = union & self.positions_of(byte)
-        if len(self._steps) >= _STEP_LIMIT:
-            self._steps.clear()
-        self._steps[key] = found
+        return union
+
+    def moves(self, state: int) -> tuple[int, ...]:
+        """Return the distinct byte sets of the positions that may come after `state`."""
+        found = self._moves.get(state)
+        if found is None:
+            union = self._follow_union(state)
+            found = tuple(mask for mask, positions in self._by_mask.items() if mask and positions & union)
+            if len(self._moves) >= _STEP_LIMIT:
+                self._moves.clear()
+            self._moves[state] = found
+        return found
+
+    def step(self, state: int, byte: int) -> int:
+        """Return the state after reading `byte` in `state` (0 is the dead state)."""
+        key = (state, byte)
+        found = self._steps.get(key)
+        if found is None:
+            found = self._follow_union(state) & self.positions_of(byte)
+            if len(self._steps) >= _STEP_LIMIT:
+                self._steps.clear()
+            self._steps[key] = found
         return found
 
     def accepts(self, state: int) -> bool:
@@ -138,14 +161,13 @@ class Automaton:
         return bool(state & self._accept)
 
 
-def _classes(left: Automaton, right: Automaton) -> list[int]:
-    """Return one byte for each class of bytes that neither automaton tells apart."""
-    blocks = [ALL_BYTES]
-    for mask in {*left.masks, *right.masks}:
+def _representatives(domain: int, masks: set[int]) -> list[int]:
+    """Return one byte of `domain` for each class of bytes that none of `masks` tells apart."""
+    blocks = [domain] if domain else []
+    for mask in masks:
         refined = []
         for block in blocks:
-            inside, outside = block & mask, block & ~mask
-            refined += [part for part in (inside, outside) if part]
+            refined += [part for part in (block & mask, block & ~mask) if part]
         blocks = refined
     return [(block & -block).bit_length() - 1 for block in blocks]
 
@@ -154,16 +176,26 @@ def _pairs(left: Automaton, right: Automaton, *, left_alive: bool) -> Iterator[t
     """Yield the reachable pairs of states of the product, breadth first, lazily.
 
     A pair whose right state is dead is not explored, nor one whose left state is dead
-    when `left_alive` is set.
+    when `left_alive` is set.  From each pair only the bytes that keep the right state
+    alive (and the left one, with `left_alive`) are tried, one per class of bytes that
+    the two states' next positions do not tell apart.
     """
-    representatives = _classes(left, right)
     start = (1, 1)
     seen = {start}
     queue = deque([start])
     while queue:
         pair = queue.popleft()
         yield pair
-        for byte in representatives:
+        left_moves, right_moves = left.moves(pair[0]), right.moves(pair[1])
+        domain = 0
+        for mask in right_moves:
+            domain |= mask
+        if left_alive:
+            reach = 0
+            for mask in left_moves:
+                reach |= mask
+            domain &= reach
+        for byte in _representatives(domain, {*left_moves, *right_moves}):
             after = (left.step(pair[0], byte), right.step(pair[1], byte))
             if after[1] and (after[0] or not left_alive) and after not in seen:
                 seen.add(after)

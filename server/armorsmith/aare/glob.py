@@ -121,5 +121,7 @@ class Aare:
             return True
         if other.is_literal:
             return self.matches(other.literal_prefix)
+        if not self.intersects(other):
+            return _automaton(other.text).is_empty
         return _covers(self.text, other.text)
 
