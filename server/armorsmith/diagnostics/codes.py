@@ -254,12 +254,194 @@ class Code(enum.Enum):
 
     # Section - network, unix, signal, ptrace, dbus, mqueue, io_uring, userns and all rules.
 
+    INVALID_NETWORK_ENTRY = (
+        "invalid-network-entry",
+        Severity.ERROR,
+        """
+        A network rule names an address family, socket type or protocol apparmor_parser does
+        not know, or a pair it does not accept: the first word must be a family (`inet`,
+        `unix`, `netlink` ...) or a type or protocol for every family (`stream`, `tcp`); a
+        second word must be a type, or `tcp`, `udp` (inet, inet6) or `icmp` (inet). `network
+        inet6 icmp,` and `network tcp inet,` are rejected. apparmor_parser rejects the
+        profile with `Invalid network entry.`
+        """,
+    )
+    INVALID_IP_ADDRESS = (
+        "invalid-ip-address",
+        Severity.ERROR,
+        """
+        The `ip=` conditional of a network rule (or of its `peer=()`) is not a single IPv4
+        or IPv6 address as inet_pton(3) reads it, nor `none`. Ranges, masks (`/24`) and
+        bracketed addresses are not accepted. apparmor_parser rejects the profile.
+        """,
+    )
+    INVALID_PORT = (
+        "invalid-port",
+        Severity.ERROR,
+        """
+        The `port=` conditional of a network rule is neither a port number 0..65535 nor a
+        range `N-M` with N no greater than M. apparmor_parser rejects the profile.
+        """,
+    )
+    NETWORK_FAMILY_CONDITIONALS = (
+        "network-family-conditionals",
+        Severity.ERROR,
+        """
+        A network rule names an address family other than inet or inet6 together with
+        fine-grained conditionals (`ip=`, `port=`, `interface=`, `label=`, or an address
+        or port in `peer=()`); only inet and inet6 sockets can be restricted that way.
+        apparmor_parser rejects the profile.
+        """,
+    )
+    PEER_ACCESS_CONFLICT = (
+        "peer-access-conflict",
+        Severity.ERROR,
+        """
+        A network or unix rule grants a permission on the local socket alone (`create`,
+        `shutdown`, `setattr`, `getattr`, `bind`, `listen`, `setopt`, `getopt`) and also
+        restricts the peer (`peer=(...)`), which such permissions never involve. Split the
+        rule in two: one for the local permissions without the peer, one for `connect`,
+        `accept`, `send` and `receive` with it. apparmor_parser rejects the profile.
+        """,
+    )
+    INVALID_SOCKET_TYPE = (
+        "invalid-socket-type",
+        Severity.ERROR,
+        """
+        The `type=` conditional of a unix rule is not a socket type apparmor_parser knows:
+        `stream`, `dgram`, `seqpacket`, `rdm`, `raw`, `packet`, `dccp` or `none`.
+        apparmor_parser rejects the profile.
+        """,
+    )
+    INVALID_UNIX_ADDRESS = (
+        "invalid-unix-address",
+        Severity.ERROR,
+        """
+        The `addr=` conditional of a unix rule must be an abstract socket name starting
+        with `@`, `none` (an unnamed socket) or `auto` (an autobound one). Sockets bound to
+        a path are files and are allowed with file rules instead. apparmor_parser rejects
+        the profile.
+        """,
+    )
+    UNKNOWN_SIGNAL = (
+        "unknown-signal",
+        Severity.ERROR,
+        """
+        A signal rule's `set=` names a signal apparmor_parser does not know. Names are lower
+        case without the `SIG` prefix (`hup`, `term`, `usr1`, `exists`), and real-time
+        signals are `rtmin+0` to `rtmin+32`. apparmor_parser rejects the profile.
+        """,
+    )
+    DBUS_MIXED_CONDITIONALS = (
+        "dbus-mixed-conditionals",
+        Severity.ERROR,
+        """
+        A dbus rule mixes the conditionals of a message rule (`path=`, `interface=`,
+        `member=`, `peer=(name= label=)`) with the `name=` of a service rule, which says
+        which bus name the profile may own. Write two rules. apparmor_parser rejects the
+        profile.
+        """,
+    )
+    DBUS_ACCESS_CONFLICT = (
+        "dbus-access-conflict",
+        Severity.ERROR,
+        """
+        A dbus rule's permissions do not fit its conditionals: `bind` takes only `bus=` and
+        `name=` (no message conditionals), `send` and `receive` cannot go with a service
+        rule's `name=`, and `eavesdrop` takes only `bus=`. apparmor_parser rejects the
+        profile.
+        """,
+    )
+    INVALID_MQUEUE_TYPE = (
+        "invalid-mqueue-type",
+        Severity.ERROR,
+        """
+        The `type=` conditional of an mqueue rule is neither `posix` nor `sysv`.
+        apparmor_parser rejects the profile.
+        """,
+    )
+    INVALID_MQUEUE_NAME = (
+        "invalid-mqueue-name",
+        Severity.ERROR,
+        """
+        An mqueue rule names a queue that is neither a POSIX name (starting with `/`) nor a
+        System V key (a positive integer), or one that contradicts its `type=`: POSIX
+        queues have names, System V queues have numbers. apparmor_parser rejects the
+        profile.
+        """,
+    )
+
     # Section - mount, pivot_root, change_profile and rlimit rules; profiles, hats and flags.
 
     # Section - includes, variables, aliases and conditionals.
 
     # Section - rules of every kind.
 
+    UNKNOWN_CONDITIONAL = (
+        "unknown-conditional",
+        Severity.ERROR,
+        """
+        A rule has a `name=value` conditional its kind does not take, such as `options=` on
+        a signal rule, or one apparmor_parser does not support yet (`protocol=` on unix
+        rules). The message lists what upstream calls it. apparmor_parser rejects the
+        profile.
+        """,
+    )
+    CONDITIONAL_OPERATOR = (
+        "conditional-operator",
+        Severity.ERROR,
+        """
+        A conditional is written with an operator its rule kind does not accept: most
+        kinds take only `name=value`, not `name in (...)`, `name:=value` or a bare name.
+        apparmor_parser rejects the profile.
+        """,
+    )
+    MULTIPLE_VALUES = (
+        "multiple-values",
+        Severity.ERROR,
+        """
+        A conditional that takes one value is given a list of several, as in
+        `bus=(system session)` on a dbus rule. Write one rule per value. apparmor_parser
+        rejects the profile.
+        """,
+    )
+    DUPLICATE_CONDITIONAL = (
+        "duplicate-conditional",
+        Severity.ERROR,
+        """
+        A rule gives the same conditional twice, such as `peer=a peer=b`; each may appear
+        once (for dbus rules, once across the rule and its `peer=()` together). Use a glob
+        or write two rules. apparmor_parser rejects the profile.
+        """,
+    )
+    MISPLACED_CONDITIONAL = (
+        "misplaced-conditional",
+        Severity.ERROR,
+        """
+        A conditional is on the wrong side of the rule: a unix or dbus `label=` must be
+        inside `peer=(...)`, while a unix `type=` and a network `interface=` describe the
+        local socket and cannot be inside it. apparmor_parser rejects the profile.
+        """,
+    )
+    PEER_GROUP_NOT_LAST = (
+        "peer-group-not-last",
+        Severity.ERROR,
+        """
+        A rule has a conditional after its `peer=(...)` group, or a second group. Upstream's
+        grammar takes the rule's conditionals first and then at most one group, so
+        apparmor_parser rejects the profile with a syntax error. Move the conditional before
+        the group, or merge the groups into one.
+        """,
+    )
+    CONDITIONAL_GROUP_NOT_ALLOWED = (
+        "conditional-group-not-allowed",
+        Severity.ERROR,
+        """
+        A `peer=(...)` group is written on a rule kind that takes none: signal, ptrace and
+        mqueue rules name their peer with a plain `peer=VALUE` conditional, if at all.
+        apparmor_parser rejects the profile with a syntax error.
+        """,
+    )
     QUALIFIER_NOT_ALLOWED = (
         "qualifier-not-allowed",
         Severity.ERROR,

@@ -6,12 +6,47 @@ A kind joins the model by being listed in `KINDS`; `lower` dispatches on `RULE_K
 from __future__ import annotations
 
 from ..rule import Rule
+from .all import AllRule
 from .capability import CapabilityRule
+from .dbus import DbusRule
 from .file import FileRule, LinkRule
+from .io_uring import IoUringRule
+from .mqueue import MqueueRule
+from .network import NetworkRule
+from .ptrace import PtraceRule
+from .signal import SignalRule
+from .unix import UnixRule
+from .userns import UsernsRule
 
-__all__ = ["KINDS", "RULE_KINDS", "CapabilityRule"]
+__all__ = [
+    "KINDS",
+    "RULE_KINDS",
+    "AllRule",
+    "CapabilityRule",
+    "DbusRule",
+    "IoUringRule",
+    "MqueueRule",
+    "NetworkRule",
+    "PtraceRule",
+    "SignalRule",
+    "UnixRule",
+    "UsernsRule",
+]
 
-KINDS: tuple[type[Rule], ...] = (CapabilityRule, FileRule, LinkRule)
+KINDS: tuple[type[Rule], ...] = (
+    CapabilityRule,
+    FileRule,
+    LinkRule,
+    NetworkRule,
+    UnixRule,
+    SignalRule,
+    PtraceRule,
+    DbusRule,
+    MqueueRule,
+    IoUringRule,
+    UsernsRule,
+    AllRule,
+)
 """Every rule kind the model knows."""
 
 RULE_KINDS: dict[str, type[Rule]] = {

@@ -1,0 +1,212 @@
+"""Unix socket rules: `unix [PERMS] [type=T] [addr=A] [peer=(addr=A label=L)],`.
+
+Upstream: `unix_rule` in parser_yacc.y, af_unix.cc and af_rule.cc.  The permissions are
+those of network rules.  `type=` and `addr=` describe the local socket, `label=` and
+`addr=` inside `peer=()` the other end; an address is abstract (`@name`), `none` or
+`auto`, since sockets bound to a path are mediated as files.  Without permission words a
+rule grants every socket permission.  `owner` is rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from armorsmith.diagnostics import Code, Diagnostic
+
+from ..conditionals import Conditional, ConditionalGroup, lower_access, lower_conditionals
+from ..rule import LowerContext, Rule
+from ..span import Span, Word
+from ..values import Value
+from .conds import (
+    PermissionRule,
+    access_of,
+    covers_value,
+    extra_values,
+    first,
+    group_items,
+    group_position,
+    prefix_problems,
+    problem,
+    render_access,
+    render_conditional,
+    repeated,
+)
+from .network import ALL_ACCESS, LOCAL_ONLY, NETWORK_ACCESS, NetworkAccess
+
+__all__ = ["UNIX_SOCKET_TYPES", "UnixRule"]
+
+UNIX_SOCKET_TYPES = ("none", "stream", "dgram", "raw", "rdm", "seqpacket", "dccp", "packet")
+"""The names `type=` accepts (network.cc `sock_types`)."""
+
+_BASE_CONDITIONALS = {"type": "local", "protocol": "local", "label": "peer"}
+"""The conditionals every socket rule knows, and the side each belongs to (af_rule.cc)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnixRule(PermissionRule, Rule):
+    """`unix` with its permissions and conditionals.
+
+    `access` holds the permissions named (empty when none are written, which grants them
+    all); `conditionals` and `groups` are kept as written for validation, the other
+    fields are their typed reading.
+    """
+
+    KIND = "unix"
+    NODE_TYPES = ("unix_rule",)
+
+    access: NetworkAccess
+    access_words: tuple[Word, ...]
+    conditionals: tuple[Conditional, ...]
+    groups: tuple[ConditionalGroup, ...]
+    socket_type: Value | None
+    addr: Value | None
+    peer_addr: Value | None
+    peer_label: Value | None
+
+    @classmethod
+    def from_cst(cls, node: Node, ctx: LowerContext) -> UnixRule:
+        words = lower_access(node.child_by_field_name("permissions"), ctx.source)
+        conditionals, groups = lower_conditionals(node, ctx.source)
+        peer = group_items(groups)
+        return cls(
+            Span.of(node),
+            ctx.qualifiers(node),
+            access_of(words, NETWORK_ACCESS, NetworkAccess(0)),
+            words,
+            conditionals,
+            groups,
+            first(conditionals, "type"),
+            first(conditionals, "addr"),
+            first(peer, "addr"),
+            first(peer, "label"),
+        )
+
+    @property
+    def allowed(self) -> NetworkAccess:
+        """The permissions the rule grants: those named, or all of them."""
+        return self.access or ALL_ACCESS
+
+    @property
+    def has_peer(self) -> bool:
+        """Whether the peer is restricted (upstream `has_peer_conds`)."""
+        return self.peer_addr is not None or self.peer_label is not None
+
+    def render(self) -> str:
+        peer = (
+            render_conditional("addr", self.peer_addr)
+            + render_conditional("label", self.peer_label)
+        ).strip()
+        return (
+            f"{self.render_qualifiers()}unix{render_access(self.access, NetworkAccess)}"
+            f"{render_conditional('type', self.socket_type)}{render_conditional('addr', self.addr)}"
+            f"{f' peer=({peer})' if peer else ''},"
+        )
+
+    def validate(self) -> Iterator[Diagnostic]:
+        yield from prefix_problems(self.qualifiers, "unix")
+        yield from group_position(self.conditionals, self.groups)
+        yield from _conditional_problems(self.conditionals, peer=False)
+        yield from _conditional_problems(group_items(self.groups), peer=True)
+        if self.has_peer:
+            for word in self.access_words:
+                if NETWORK_ACCESS.get(word.text, NetworkAccess(0)) & LOCAL_ONLY:
+                    yield problem(
+                        Code.PEER_ACCESS_CONFLICT,
+                        "unix socket 'create', 'shutdown', 'setattr', 'getattr', 'bind', "
+                        "'listen', 'setopt', and/or 'getopt' accesses cannot be used with peer "
+                        f"socket conditionals: '{word.text}' applies to the local socket only",
+                        word.span,
+                    )
+
+    def applies_to(self, other: UnixRule) -> bool:
+        """Return whether every socket `other` names is one this rule names too."""
+        return all(
+            covers_value(mine, theirs)
+            for mine, theirs in (
+                (self.socket_type, other.socket_type),
+                (self.addr, other.addr),
+                (self.peer_addr, other.peer_addr),
+                (self.peer_label, other.peer_label),
+            )
+        )
+
+
+def _conditional_problems(
+    conditionals: tuple[Conditional, ...], *, peer: bool
+) -> Iterator[Diagnostic]:
+    """Yield upstream's errors for the local conditionals or those inside `peer=()`."""
+    owners = {"addr": "unix" if peer else "unix socket", "type": "socket rule", "label": "unix"}
+    yield from repeated(conditionals, owners)
+    for conditional in conditionals:
+        found = _check(conditional, peer=peer)
+        if found is not None:
+            yield found
+
+
+def _check(conditional: Conditional, *, peer: bool) -> Diagnostic | None:
+    """Return the first error upstream's `cond_check` and `move_*conditionals` find."""
+    name = conditional.name.text
+    # Upstream names the rule "unknown" when it reports on the conditionals every socket
+    # rule shares (af_rule.cc move_base_cond).
+    rule = "unix" if name == "addr" else "unknown"
+    side = _BASE_CONDITIONALS.get(name, "either")
+    if name not in _BASE_CONDITIONALS and name != "addr":
+        where = "peer " if peer else ""
+        return problem(
+            Code.UNKNOWN_CONDITIONAL,
+            f"unix rule: invalid {where}conditional '{name}'",
+            conditional.name.span,
+        )
+    if name == "protocol":
+        return problem(
+            Code.UNKNOWN_CONDITIONAL,
+            f"{rule} rule: 'protocol' conditional is not currently supported",
+            conditional.name.span,
+        )
+    if side == "peer" and not peer:
+        return problem(
+            Code.MISPLACED_CONDITIONAL,
+            f"{rule} rule: '{name}' conditional is only valid in the peer expression: "
+            f"write peer=({name}=...)",
+            conditional.span,
+        )
+    if side == "local" and peer:
+        return problem(
+            Code.MISPLACED_CONDITIONAL,
+            f"{rule} rule: '{name}' conditional is not allowed in the peer expression",
+            conditional.span,
+        )
+    if conditional.operator != "=":
+        return problem(
+            Code.CONDITIONAL_OPERATOR,
+            f"{rule} rule: operator used is not allowed in '{name}' socket conditional: "
+            f"write {name}=VALUE",
+            conditional.span,
+        )
+    extra = extra_values(conditional)
+    if extra is not None:
+        return problem(
+            Code.MULTIPLE_VALUES,
+            f"{rule} rule: conditional '{name}' only supports a single value",
+            extra,
+        )
+    value = conditional.first()
+    if value is None:
+        return None
+    if name == "type" and value.text not in UNIX_SOCKET_TYPES:
+        return problem(
+            Code.INVALID_SOCKET_TYPE,
+            f"socket rule: invalid socket type '{value.text}'",
+            value.span,
+        )
+    if name == "addr" and not (value.text.startswith("@") or value.text in ("none", "auto")):
+        return problem(
+            Code.INVALID_UNIX_ADDRESS,
+            f"unix rule: invalid value for addr='{value.text}': "
+            "expected an abstract name starting with '@', none or auto",
+            value.span,
+        )
+    return None

@@ -1,0 +1,75 @@
+"""User namespace rules: `userns [create],`.
+
+Upstream: `userns_rule` in parser_yacc.y and userns.cc.  The only permission is `create`,
+which a rule without permission words also grants; there are no conditionals (upstream's
+lexer rejects anything else, and so does the grammar).  `owner` is rejected.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from armorsmith.diagnostics import Diagnostic
+
+from ..conditionals import lower_access
+from ..rule import LowerContext, Rule
+from ..span import Span, Word
+from .conds import (
+    PermissionRule,
+    access_of,
+    access_table,
+    prefix_problems,
+    render_access,
+)
+
+__all__ = ["USERNS_ACCESS", "UsernsAccess", "UsernsRule"]
+
+
+class UsernsAccess(enum.Flag):
+    """What a userns rule allows."""
+
+    CREATE = enum.auto()
+
+
+USERNS_ACCESS = access_table(UsernsAccess)
+"""Each permission word of userns rules and what it allows."""
+
+
+@dataclass(frozen=True, slots=True)
+class UsernsRule(PermissionRule, Rule):
+    """`userns` with its permissions."""
+
+    KIND = "userns"
+    NODE_TYPES = ("userns_rule",)
+
+    access: UsernsAccess
+    access_words: tuple[Word, ...]
+
+    @classmethod
+    def from_cst(cls, node: Node, ctx: LowerContext) -> UsernsRule:
+        words = lower_access(node.child_by_field_name("permissions"), ctx.source)
+        return cls(
+            Span.of(node),
+            ctx.qualifiers(node),
+            access_of(words, USERNS_ACCESS, UsernsAccess(0)),
+            words,
+        )
+
+    @property
+    def allowed(self) -> UsernsAccess:
+        """The permissions the rule grants: `create`, named or not."""
+        return self.access or UsernsAccess.CREATE
+
+    def render(self) -> str:
+        return f"{self.render_qualifiers()}userns{render_access(self.access, UsernsAccess)},"
+
+    def validate(self) -> Iterator[Diagnostic]:
+        yield from prefix_problems(self.qualifiers, "userns")
+
+    def applies_to(self, other: UsernsRule) -> bool:
+        """Return whether every namespace `other` names is one this rule names too."""
+        return True
