@@ -262,3 +262,17 @@ def test_intersects_and_covers(a: str, b: str, meet: bool, a_covers_b: bool, b_c
     assert right.intersects(left) is meet
     assert left.covers(right) is a_covers_b
     assert right.covers(left) is b_covers_a
+
+
+def test_labels_keep_double_slashes() -> None:
+    """Ensure that `//` separates a child from its profile in labels, read without collapsing."""
+    label = Aare.parse("foo//bar*", collapse_slashes=False)[0]
+    assert label is not None
+    assert label.matches("foo//bar1")
+    assert not label.matches("foo/bar1")
+    path = _glob("foo//bar*")
+    assert path.matches("foo/bar1")
+    assert not path.matches("foo//bar1")
+    assert label != path
+    assert not label.intersects(path)
+    assert Aare.parse("foo//*", collapse_slashes=False)[0].covers(label)  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ inputs mean here what they mean there:
 
 1. `processunquoted` decodes escapes (`\\x41`, `\\101`, `\\n`, ...); an escape that decodes
    to a glob character (`*?[]{}^,\\`) stays escaped, and one decoding to NUL stays as written;
-2. `filter_slashes` collapses runs of `/` (a leading `//` is kept);
+2. `filter_slashes` collapses runs of `/` (a leading `//` is kept), for paths only;
 3. `convert_aaregex_to_pcre` turns globs into regex tokens (`*` into `[^/\\0]*`, `{a,b}` into
    `(a|b)`) and reports upstream's "Regex grouping error" messages;
 4. libapparmor_re's regex grammar reads those tokens into a tree; it rejects some
@@ -483,13 +483,17 @@ def _variable_errors(data: bytes) -> list[GlobError]:
     return errors
 
 
-def read(text: str) -> Syntax:
-    """Read the glob `text` (quotes removed, escapes as written, variables expanded)."""
+def read(text: str, *, collapse_slashes: bool = True) -> Syntax:
+    """Read the glob `text` (quotes removed, escapes as written, variables expanded).
+
+    `collapse_slashes` applies step 2, which upstream applies to paths but not to labels.
+    """
     data = text.encode("utf-8", "surrogateescape")
     unexpanded = _variable_errors(data)
     if unexpanded:
         return Syntax(None, tuple(unexpanded), False, b"")
-    converted = _convert(_filter_slashes(_unescape(data)))
+    units = _unescape(data)
+    converted = _convert(_filter_slashes(units) if collapse_slashes else units)
     tokens = converted.tokens
     cut = converted.first_glob if converted.first_glob is not None else len(tokens)
     prefix = bytes(token[1] for token in tokens[:cut])
