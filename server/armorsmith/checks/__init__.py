@@ -23,7 +23,19 @@ from types import ModuleType
 from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.model import PolicyFile
 
-from . import deny_block_exec, exec_conflicts, glob_errors
+from . import (
+    abi,
+    change_profile_conflicts,
+    deny_block_exec,
+    duplicate_profiles,
+    exec_conflicts,
+    glob_errors,
+    priority,
+    profile_attachments,
+    profile_flags,
+    profile_names,
+    qualifier_blocks,
+)
 
 __all__ = ["CHECKS", "CheckContext", "run_checks"]
 
@@ -37,7 +49,19 @@ class CheckContext:
     file: PolicyFile
 
 
-CHECKS: tuple[ModuleType, ...] = (glob_errors, exec_conflicts, deny_block_exec)
+CHECKS: tuple[ModuleType, ...] = (
+    glob_errors,
+    exec_conflicts,
+    deny_block_exec,
+    profile_names,
+    profile_attachments,
+    profile_flags,
+    duplicate_profiles,
+    priority,
+    qualifier_blocks,
+    change_profile_conflicts,
+    abi,
+)
 """Every check module, run in this order."""
 
 

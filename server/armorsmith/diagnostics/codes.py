@@ -373,6 +373,233 @@ class Code(enum.Enum):
 
     # Section - mount, pivot_root, change_profile and rlimit rules; profiles, hats and flags.
 
+    INVALID_MOUNT_CONDITIONAL = (
+        "invalid-mount-conditional",
+        Severity.ERROR,
+        """
+        A mount, remount or umount rule has a conditional apparmor_parser rejects: a name other
+        than `options`/`option` and `fstype`/`vfstype`, an operator other than `=` and `in`, a
+        `peer=(...)` group, or any conditional after `->` (mount point conditions are not
+        supported). apparmor_parser rejects the profile.
+        """,
+    )
+    UNKNOWN_MOUNT_OPTION = (
+        "unknown-mount-option",
+        Severity.ERROR,
+        """
+        An `options=` value is not a mount option apparmor_parser knows (`ro`, `rw`, `nosuid`,
+        `bind`, `private` ...; see the mount section of apparmor.d(5)). Filesystem-specific
+        options such as `uid=1000` cannot be mediated. Note that `options=ro,nodev` is one
+        value; list several options as `options=(ro, nodev)`. apparmor_parser rejects the profile.
+        """,
+    )
+    CONFLICTING_MOUNT_OPTIONS = (
+        "conflicting-mount-options",
+        Severity.ERROR,
+        """
+        One `options=(...)` list both sets and clears the same mount flag, such as `ro` with `rw`
+        or `atime` with `noatime`, so no mount can match it. To allow either, write
+        `options in (ro, rw)` or two rules. apparmor_parser rejects the profile with
+        `conflicting flag values`.
+        """,
+    )
+    UNENCODABLE_MOUNT_RULE = (
+        "unencodable-mount-rule",
+        Severity.ERROR,
+        """
+        The options of a mount rule select a mount command (`remount`, `bind`, `move`, or a
+        propagation type such as `private`) that the rest of the rule rules out: `remount` with
+        a source, a propagation type with both a source and a mount point, any command with an
+        fstype. apparmor_parser finds nothing to give the kernel and fails with
+        `Encoding of mount rule failed`.
+        """,
+    )
+    INVALID_PIVOT_ROOT_CONDITIONAL = (
+        "invalid-pivot-root-conditional",
+        Severity.ERROR,
+        """
+        The last conditional of a pivot_root rule is not `oldroot=`, the only conditional
+        pivot_root takes. apparmor_parser rejects the profile.
+        """,
+    )
+    IGNORED_PIVOT_ROOT_CONDITIONAL = (
+        "ignored-pivot-root-conditional",
+        Severity.WARNING,
+        """
+        A pivot_root rule has more than one conditional. apparmor_parser reads only the last
+        one and silently drops the others, so this one has no effect; keep a single
+        `oldroot=`.
+        """,
+    )
+    EXEC_CONDITION_REQUIRED = (
+        "exec-condition-required",
+        Severity.ERROR,
+        """
+        A change_profile rule says `safe` or `unsafe` but names no program: those words say
+        whether the environment is scrubbed when that program is executed, so they need an
+        exec condition (`change_profile safe /usr/bin/foo -> bar,`). apparmor_parser rejects
+        the profile.
+        """,
+    )
+    INVALID_EXEC_CONDITION = (
+        "invalid-exec-condition",
+        Severity.ERROR,
+        """
+        The exec condition of a change_profile rule does not begin with `/` or a variable. It
+        names the program whose execution allows the change, so it must be an absolute path
+        or glob. apparmor_parser rejects the profile.
+        """,
+    )
+    CONFLICTING_CHANGE_PROFILE = (
+        "conflicting-change-profile",
+        Severity.ERROR,
+        """
+        Two change_profile rules of one profile have the same exec condition, target and
+        qualifiers, but one is `unsafe` and the other is not. apparmor_parser merges them and
+        fails with `has merged rule ... with conflicting x modifiers`. Keep one of them.
+        """,
+    )
+    CHANGE_PROFILE_IN_BLOCK = (
+        "change-profile-in-block",
+        Severity.ERROR,
+        """
+        A change_profile rule with an exec condition stands inside a qualifier block such as
+        `audit { ... }` or `{ ... }`. apparmor_parser applies the block's prefix as it does to
+        file rules and then rejects the rule (`'x' must be preceded by exec qualifier`), unless
+        the rule is a deny rule. Move the rule out of the block and give it the prefix itself.
+        """,
+    )
+    UNKNOWN_RLIMIT = (
+        "unknown-rlimit",
+        Severity.ERROR,
+        """
+        A `set rlimit` rule names a limit apparmor_parser does not know. The names are those of
+        setrlimit(2) in lower case without `RLIMIT_`: cpu, fsize, data, stack, core, rss, nofile
+        (or ofile), as, nproc, memlock, locks, sigpending, msgqueue, nice, rtprio and rttime.
+        apparmor_parser rejects the profile.
+        """,
+    )
+    INVALID_RLIMIT_VALUE = (
+        "invalid-rlimit-value",
+        Severity.ERROR,
+        """
+        The value of a `set rlimit` rule is not valid for its limit: a negative number, a unit
+        the limit does not take (sizes take K, KB, M, MB, G or GB; cpu and rttime a time unit
+        such as `ms`, `s` or `minutes`; counts and nice none), a cpu limit below one second, or
+        a nice value outside -20..19. apparmor_parser rejects the profile.
+        """,
+    )
+    INVALID_PROFILE_NAME = (
+        "invalid-profile-name",
+        Severity.ERROR,
+        """
+        A profile or hat name is malformed: a top-level profile without the `profile` keyword
+        whose name is not a path or namespaced, a name starting with `&`, or a namespace that
+        is not closed (`:ns/name`), empty (`::name`) or followed by no name (`:ns:`).
+        apparmor_parser rejects the profile.
+        """,
+    )
+    INVALID_ATTACHMENT = (
+        "invalid-attachment",
+        Severity.ERROR,
+        """
+        The attachment of a profile (the program path after its name) does not begin with `/`
+        or a variable. apparmor_parser rejects the profile with
+        `Profile attachment must begin with a '/' or variable.`
+        """,
+    )
+    XATTRS_ON_HAT = (
+        "xattrs-on-hat",
+        Severity.ERROR,
+        """
+        A hat has an `xattrs=(...)` attachment condition. Hats are entered by change_hat, never
+        attached at exec, so apparmor_parser rejects it: `hat profiles can't use xattrs matches`.
+        """,
+    )
+    INVALID_IDENTITY = (
+        "invalid-identity",
+        Severity.ERROR,
+        """
+        A value of `identities=(...)` that is not a path contains a space. apparmor_parser
+        rejects the profile: `Space character not allowed in identities`.
+        """,
+    )
+    INVALID_PROFILE_FLAG = (
+        "invalid-profile-flag",
+        Severity.ERROR,
+        """
+        A profile flag is unknown, or a flag's value is invalid: `kill.signal=` needs a signal
+        name such as `term` or `rtmin+N`, `error=` an errno name such as `EPERM`, and
+        `attach_disconnected.path=` and `attach_disconnected.ipc=` an absolute path.
+        apparmor_parser rejects the profile.
+        """,
+    )
+    CONFLICTING_PROFILE_FLAGS = (
+        "conflicting-profile-flags",
+        Severity.ERROR,
+        """
+        Two profile flags contradict each other: two different modes (`enforce`, `complain`,
+        `kill`, `unconfined`, `prompt`, `default_allow`), a mutually exclusive pair such as
+        `mediate_deleted` and `delegate_deleted`, or one valued flag set to two values.
+        apparmor_parser rejects the profile.
+        """,
+    )
+    DUPLICATE_PROFILE = (
+        "duplicate-profile",
+        Severity.ERROR,
+        """
+        Two profiles of one file, or two hats or child profiles of one profile, have the same
+        name (and namespace). apparmor_parser refuses to load either:
+        `Multiple definitions for profile ... exist`. Merge them or rename one.
+        """,
+    )
+    CONFLICTING_BLOCK_QUALIFIER = (
+        "conflicting-block-qualifier",
+        Severity.ERROR,
+        """
+        A rule inside a qualifier block such as `deny { ... }` has a mode qualifier (`allow`,
+        `deny`, `prompt`) that differs from the block's. apparmor_parser rejects the profile
+        with `conflicting mode prefix`.
+        """,
+    )
+    RULE_IGNORED_IN_BLOCK = (
+        "rule-ignored-in-block",
+        Severity.WARNING,
+        """
+        A rule other than a file, link or change_profile rule, or a hat or child profile,
+        stands inside a qualifier block such as `audit { ... }`. apparmor_parser keeps only the
+        file-like rules of such a block and silently drops everything else, so this has no
+        effect. Move it out of the block and give it the qualifiers itself.
+        """,
+    )
+    PRIORITY_OUT_OF_RANGE = (
+        "priority-out-of-range",
+        Severity.ERROR,
+        """
+        A `priority=` qualifier is outside -1000..1000, the range apparmor_parser accepts.
+        Priorities order rules that overlap: among matching rules, the highest priority
+        decides. apparmor_parser rejects the profile.
+        """,
+    )
+    EMPTY_ABI = (
+        "empty-abi",
+        Severity.ERROR,
+        """
+        An `abi` rule names an empty file (`abi "",`). apparmor_parser fails with
+        `Could not open ''`.
+        """,
+    )
+    KERNEL_ABI = (
+        "kernel-abi",
+        Severity.WARNING,
+        """
+        The policy declares `abi <kernel>,`: it is compiled against the features of whichever
+        kernel is running. apparmor.d(5) says this should never be used in shipped policy, as
+        a new kernel can change what the policy enforces and break the confined programs.
+        Name a feature abi such as `abi <abi/4.0>,` instead.
+        """,
+    )
+
     # Section - includes, variables, aliases and conditionals.
 
     # Section - rules of every kind.

@@ -8,12 +8,16 @@ from __future__ import annotations
 from ..rule import Rule
 from .all import AllRule
 from .capability import CapabilityRule
+from .change_profile import ChangeProfileRule
 from .dbus import DbusRule
 from .file import FileRule, LinkRule
 from .io_uring import IoUringRule
+from .mount import MountRule
 from .mqueue import MqueueRule
 from .network import NetworkRule
+from .pivot_root import PivotRootRule
 from .ptrace import PtraceRule
+from .rlimit import RlimitRule
 from .signal import SignalRule
 from .unix import UnixRule
 from .userns import UsernsRule
@@ -23,11 +27,15 @@ __all__ = [
     "RULE_KINDS",
     "AllRule",
     "CapabilityRule",
+    "ChangeProfileRule",
     "DbusRule",
     "IoUringRule",
+    "MountRule",
     "MqueueRule",
     "NetworkRule",
+    "PivotRootRule",
     "PtraceRule",
+    "RlimitRule",
     "SignalRule",
     "UnixRule",
     "UsernsRule",
@@ -37,6 +45,10 @@ KINDS: tuple[type[Rule], ...] = (
     CapabilityRule,
     FileRule,
     LinkRule,
+    MountRule,
+    PivotRootRule,
+    ChangeProfileRule,
+    RlimitRule,
     NetworkRule,
     UnixRule,
     SignalRule,
