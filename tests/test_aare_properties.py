@@ -113,3 +113,16 @@ def test_covers_and_intersects_agree_with_matching(first: str, second: str, samp
             assert a.matches(path)
     if a.covers(b):
         assert a.intersects(b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab/*?[]{},^-\\@x0\u00e9"), max_size=24), paths)
+def test_any_text_parses_without_raising(text: str, path: str) -> None:
+    """Ensure that reading any text never raises, and errors lie inside the text."""
+    glob, errors = Aare.parse(text)
+    size = len(text.encode("utf-8"))
+    for error in errors:
+        assert 0 <= error.start < error.end <= size, error
+    if glob is not None:
+        glob.matches(path)
+        assert glob.covers(glob)
