@@ -60,15 +60,21 @@ class PermissionRule:
     `merge` from the kind's `allowed` and `applies_to`.
 
     A kind lists it before `Rule` and has the fields `access` (the set named, empty when no
-    word is written) and `access_words`, a property `allowed` (what the rule grants) and
-    `applies_to(other)`: whether the objects and conditionals of the rule include those of
-    `other`, whatever the permissions.
+    word is written) and `access_words`, and a method `applies_to(other)`: whether the
+    objects and conditionals of the rule include those of `other`, whatever the
+    permissions.  A kind whose rules without permission words grant less than everything
+    overrides `allowed`.
     """
 
     __slots__ = ()
 
     access: enum.Flag
     access_words: tuple[Word, ...]
+
+    @property
+    def allowed(self) -> enum.Flag:
+        """The permissions the rule grants: those named, or all of the kind's when none is."""
+        return self.access or ~type(self.access)(0)
 
     def covers(self, other: Rule) -> bool:
         """Return whether this rule allows (or denies) everything `other` does: same kind and

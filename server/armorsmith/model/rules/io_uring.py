@@ -83,11 +83,6 @@ class IoUringRule(PermissionRule, Rule):
             first((*conditionals, *group_items(groups)), "label"),
         )
 
-    @property
-    def allowed(self) -> IoUringAccess:
-        """The permissions the rule grants: those named, or both."""
-        return self.access or ~IoUringAccess(0)
-
     def render(self) -> str:
         return (
             f"{self.render_qualifiers()}io_uring{render_access(self.access, IoUringAccess)}"

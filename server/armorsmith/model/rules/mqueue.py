@@ -99,11 +99,6 @@ class MqueueRule(PermissionRule, Rule):
         )
 
     @property
-    def allowed(self) -> MqueueAccess:
-        """The permissions the rule grants: those named, or all of them."""
-        return self.access or ~MqueueAccess(0)
-
-    @property
     def queue_type(self) -> MqueueType | None:
         """The queue type the name implies, else the one `type=` names, else None (both)."""
         if self.name is not None:

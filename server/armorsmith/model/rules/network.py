@@ -68,9 +68,6 @@ class NetworkAccess(enum.Flag):
     GETOPT = enum.auto()
 
 
-ALL_ACCESS = ~NetworkAccess(0)
-"""What a rule without permission words grants."""
-
 LOCAL_ONLY = (
     NetworkAccess.CREATE
     | NetworkAccess.SHUTDOWN
@@ -241,11 +238,6 @@ class NetworkRule(PermissionRule, Rule):
             Endpoint.of(conditionals),
             Endpoint.of(group_items(groups)),
         )
-
-    @property
-    def allowed(self) -> NetworkAccess:
-        """The permissions the rule grants: those named, or all of them."""
-        return self.access or ALL_ACCESS
 
     @property
     def has_conditionals(self) -> bool:

@@ -81,11 +81,6 @@ class PtraceRule(PermissionRule, Rule):
             first(conditionals, "peer"),
         )
 
-    @property
-    def allowed(self) -> PtraceAccess:
-        """The permissions the rule grants: those named, or all four."""
-        return self.access or ~PtraceAccess(0)
-
     def render(self) -> str:
         return (
             f"{self.render_qualifiers()}ptrace{render_access(self.access, PtraceAccess)}"

@@ -122,11 +122,6 @@ class SignalRule(PermissionRule, Rule):
             first(conditionals, "peer"),
         )
 
-    @property
-    def allowed(self) -> SignalAccess:
-        """The permissions the rule grants: those named, or both."""
-        return self.access or ~SignalAccess(0)
-
     def numbers(self) -> frozenset[int] | None:
         """Return upstream's numbers of the signals named, or None for every signal."""
         if not self.signals:

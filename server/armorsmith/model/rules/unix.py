@@ -34,7 +34,7 @@ from .conds import (
     render_conditional,
     repeated,
 )
-from .network import ALL_ACCESS, LOCAL_ONLY, NETWORK_ACCESS, NetworkAccess
+from .network import LOCAL_ONLY, NETWORK_ACCESS, NetworkAccess
 
 __all__ = ["UNIX_SOCKET_TYPES", "UnixRule"]
 
@@ -83,11 +83,6 @@ class UnixRule(PermissionRule, Rule):
             first(peer, "addr"),
             first(peer, "label"),
         )
-
-    @property
-    def allowed(self) -> NetworkAccess:
-        """The permissions the rule grants: those named, or all of them."""
-        return self.access or ALL_ACCESS
 
     @property
     def has_peer(self) -> bool:

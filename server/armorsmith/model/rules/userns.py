@@ -59,11 +59,6 @@ class UsernsRule(PermissionRule, Rule):
             words,
         )
 
-    @property
-    def allowed(self) -> UsernsAccess:
-        """The permissions the rule grants: `create`, named or not."""
-        return self.access or UsernsAccess.CREATE
-
     def render(self) -> str:
         return f"{self.render_qualifiers()}userns{render_access(self.access, UsernsAccess)},"
 
