@@ -5,17 +5,31 @@ It owns the compiled view of a policy (`PolicySet`, `EngineProfile`), decisions
 resolve layer, requests are rules with concrete values (from a query or a log record).
 """
 
+from .attach import Attachment, find_attach
+from .build import build_policy, engine_profile
 from .decide import Decision, Outcome, decide, decide_rules
 from .profiles import EngineProfile, Mode, PolicySet, RuleRef, mode_of
+from .requests import ExecRequest, parse_request, quote_path
+from .transition import Landing, Transition, exec_transition
 
 __all__ = [
+    "Attachment",
     "Decision",
     "EngineProfile",
+    "ExecRequest",
+    "Landing",
     "Mode",
     "Outcome",
     "PolicySet",
     "RuleRef",
+    "Transition",
+    "build_policy",
     "decide",
     "decide_rules",
+    "engine_profile",
+    "exec_transition",
+    "find_attach",
     "mode_of",
+    "parse_request",
+    "quote_path",
 ]

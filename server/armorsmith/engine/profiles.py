@@ -14,7 +14,7 @@ import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from armorsmith.model import Profile, Rule, Value
+from armorsmith.model import Profile, Rule
 
 __all__ = ["EngineProfile", "Mode", "PolicySet", "RuleRef", "mode_of"]
 
@@ -52,8 +52,9 @@ class EngineProfile:
     """One compiled profile.
 
     `name` is the profile's own name, `fqname` the name the kernel logs (`a//b` for the
-    child or hat `b` of `a`).  `attachment` is the glob exec paths are matched against: the
-    attachment as written, or the name when it is a path.  Profiles compare by identity.
+    child or hat `b` of `a`).  `attachments` are the globs exec paths are matched against
+    (the attachment, or the name when it is a path), one per value of its variables; the
+    rules' values are expanded likewise.  Profiles compare by identity.
     """
 
     name: str
@@ -62,7 +63,7 @@ class EngineProfile:
     rules: tuple[RuleRef, ...]
     model: Profile | None = None
     path: str | None = None
-    attachment: str | None = None
+    attachments: tuple[str, ...] = ()
     parent: EngineProfile | None = None
     children: dict[str, EngineProfile] = field(default_factory=dict)
     is_hat: bool = False
@@ -70,16 +71,6 @@ class EngineProfile:
     def rules_of(self, kind: type[Rule]) -> Iterator[RuleRef]:
         """Yield the rules of one kind."""
         return (ref for ref in self.rules if isinstance(ref.rule, kind))
-
-
-def attachment_of(profile: Profile, name: str) -> str | None:
-    """Return the attachment of `profile`: its attachment, else its name when that is a path."""
-    attachment: Value | None = profile.attachment
-    if attachment is not None:
-        return attachment.text
-    if name.startswith("/") or name.startswith("@{"):
-        return name
-    return None
 
 
 class PolicySet:
