@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from armorsmith import __version__
 from armorsmith.diagnostics import Code, Diagnostic, Severity
 from armorsmith.ide import lint_document
-from armorsmith.resolve import is_skipped_name
+from armorsmith.resolve import DiskFileSystem, IncludeCache, ResolveConfig, is_skipped_name
 from armorsmith.syntax import LineIndex, PositionEncoding
 
 __all__ = ["main"]
@@ -60,7 +60,7 @@ def _unreadable(path: str, reason: str) -> _Report:
     return _Report(path, LineIndex(b""), [diagnostic])
 
 
-def _lint_file(path: str) -> _Report:
+def _lint_file(path: str, config: ResolveConfig, cache: IncludeCache) -> _Report:
     """Read and lint one file, turning a failure to read it into a diagnostic."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -69,7 +69,7 @@ def _lint_file(path: str) -> _Report:
             source = handle.read()
     except OSError as error:
         return _unreadable(path, error.strerror or str(error))
-    return _Report(path, LineIndex(source), lint_document(path, source))
+    return _Report(path, LineIndex(source), lint_document(path, source, config=config, cache=cache))
 
 
 def _record(report: _Report, diagnostic: Diagnostic) -> dict[str, object]:
@@ -109,6 +109,22 @@ def _summary(records: list[dict[str, object]], file_count: int) -> str:
     return f"armorsmith: {checked}: {found}"
 
 
+DEFAULT_BASE_DIR = "/etc/apparmor.d"
+"""apparmor_parser's base directory, searched after the `-I` directories when it exists."""
+
+
+def _resolve_config(include_dirs: list[str]) -> ResolveConfig:
+    """Return how the run resolves includes, the way apparmor_parser would from here.
+
+    `include <x>` searches each `-I` directory, then /etc/apparmor.d when it exists;
+    `include "x"` and `include x` are relative to the current directory.
+    """
+    search = list(include_dirs)
+    if os.path.isdir(DEFAULT_BASE_DIR):
+        search.append(DEFAULT_BASE_DIR)
+    return ResolveConfig(tuple(search), os.getcwd(), DiskFileSystem())
+
+
 def _run_lint(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.exists(path):
@@ -117,7 +133,9 @@ def _run_lint(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if not os.path.isdir(directory):
             parser.error(f"include directory is not a directory: {_display_path(directory)}")
     files = [found for path in args.paths for found in (_walk(path) if os.path.isdir(path) else [path])]
-    reports = [_lint_file(path) for path in files]
+    config = _resolve_config(args.include_dirs)
+    cache = IncludeCache(config.fs)
+    reports = [_lint_file(path, config, cache) for path in files]
     records = [_record(report, diagnostic) for report in reports for diagnostic in report.diagnostics]
     if args.format == "json":
         print(json.dumps(records, indent=2, ensure_ascii=False))
@@ -152,7 +170,10 @@ def _build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="DIR",
-        help="add DIR to the include search path (recorded; includes are not resolved yet)",
+        help=(
+            "search DIR for 'include <...>' (repeatable; searched in order, then /etc/apparmor.d "
+            "when it exists; with no directory at all such includes are not checked)"
+        ),
     )
     lint.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     lint.set_defaults(run=_run_lint, subparser=lint)

@@ -22,6 +22,7 @@ from types import ModuleType
 
 from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.model import PolicyFile
+from armorsmith.resolve import Resolution
 
 from . import (
     abi,
@@ -42,11 +43,16 @@ __all__ = ["CHECKS", "CheckContext", "run_checks"]
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
-    """What a check may read about one document: its name, its bytes and its model."""
+    """What a check may read about one document: its name, its bytes and its model.
+
+    `resolution` is the document with includes, conditionals and variables resolved (see
+    `armorsmith.resolve` for its API), or None when the caller resolves nothing.
+    """
 
     path: str | None
     source: bytes
     file: PolicyFile
+    resolution: Resolution | None = None
 
 
 CHECKS: tuple[ModuleType, ...] = (

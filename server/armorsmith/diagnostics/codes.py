@@ -602,6 +602,167 @@ class Code(enum.Enum):
 
     # Section - includes, variables, aliases and conditionals.
 
+    INCLUDE_NOT_FOUND = (
+        "include-not-found",
+        Severity.ERROR,
+        """
+        An `include` names a file that cannot be opened: `include <x>` was searched in every
+        include directory (`-I`, then /etc/apparmor.d), `include "x"` and `include x` were
+        opened relative to the working directory, as apparmor_parser does. apparmor_parser
+        stops with `Could not open 'x'`. Write `include if exists` for an optional file such
+        as `local/` overrides.
+        """,
+    )
+    INCLUDE_CYCLE = (
+        "include-cycle",
+        Severity.ERROR,
+        """
+        A file includes, directly or through other files, a file that is still being read, in
+        a place where apparmor_parser's include cache does not skip it (a new profile body, or
+        the main file itself). apparmor_parser then reads the text again and fails, or never
+        ends. A file including itself within one body is not reported: upstream skips it.
+        """,
+    )
+    INCLUDE_DIRECTORY_ERROR = (
+        "include-directory-error",
+        Severity.ERROR,
+        """
+        An `include` names a directory that cannot be listed. apparmor_parser stops with
+        `Could not process include directory`. Including a directory reads every regular file
+        in it except dotfiles, README and package-manager backups.
+        """,
+    )
+    INCLUDE_CONTENT_MISPLACED = (
+        "include-content-misplaced",
+        Severity.ERROR,
+        """
+        An included file holds something that is not allowed where it is included: a variable
+        assignment or alias included in a profile body, a rule included at file level, or a
+        profile without the `profile` keyword inside a body. apparmor_parser splices included
+        text in place, so this is a syntax error in the included file. Include tunables at
+        file level and abstractions inside profiles.
+        """,
+    )
+    INCLUDE_HAS_ERRORS = (
+        "include-has-errors",
+        Severity.ERROR,
+        """
+        A file brought in by this include (directly or through further includes) has errors
+        where it is included: a syntax error, an undefined variable, a missing nested include.
+        apparmor_parser rejects the profile. The diagnostic names the first error and lists
+        every one as a related location; lint the included file to see them in place.
+        """,
+    )
+    UNDEFINED_VARIABLE = (
+        "undefined-variable",
+        Severity.ERROR,
+        """
+        A rule, a profile name or a variable's value uses `@{NAME}`, and no `@{NAME}` is
+        declared, neither in this file nor in what it includes (most often a missing
+        `include <tunables/global>`). apparmor_parser fails with `Failed to find declaration
+        for`. Only references that are expanded count: an unused variable may name an
+        undefined one, as upstream allows. Not reported when an include could not be read.
+        """,
+    )
+    VARIABLE_REDEFINED = (
+        "variable-redefined",
+        Severity.ERROR,
+        """
+        `@{NAME} = value` (or `${NAME} = value`) declares a variable that is already declared;
+        set and boolean variables share one namespace. apparmor_parser rejects it. Use `+=` to
+        add values, `:=` to override, or `?=` to declare only when not yet declared.
+        """,
+    )
+    APPEND_TO_UNDECLARED = (
+        "append-to-undeclared-variable",
+        Severity.ERROR,
+        """
+        `@{NAME} += value` adds to a variable that was never declared. apparmor_parser rejects
+        it; declare the variable first with `=`, or use `?=` to declare it when no tunable did.
+        """,
+    )
+    RECURSIVE_VARIABLE = (
+        "recursive-variable",
+        Severity.ERROR,
+        """
+        A variable's values refer back to the variable itself, directly or through others, so
+        it has no finite expansion. apparmor_parser fails with `Variable @{A} is referenced
+        recursively`. The related locations show the values forming the loop.
+        """,
+    )
+    VARIABLE_KIND_MISMATCH = (
+        "variable-kind-mismatch",
+        Severity.ERROR,
+        """
+        A boolean variable is used where a set variable is expected, or the other way round:
+        `+=` on a boolean, `${X}` in a condition when `X` holds paths, `@{X}` in a comparison
+        when `X` is a boolean. apparmor_parser rejects it.
+        """,
+    )
+    ATTACH_PATH_UNDEFINED = (
+        "attach-path-undefined",
+        Severity.ERROR,
+        """
+        `@{attach_path}` or `@{exec_path}` is used in a profile that has no attachment and
+        whose name does not start with `/` (a hat, or a child profile with a plain name).
+        These variables exist only for profiles that attach to executables; a hat does not
+        inherit its parent's. apparmor_parser fails with `Failed to find declaration`.
+        """,
+    )
+    BOOLEAN_APPEND = (
+        "boolean-append",
+        Severity.ERROR,
+        """
+        `${NAME} += ...`: booleans cannot be appended to. apparmor_parser rejects it; use `=`,
+        `?=` or `:=`.
+        """,
+    )
+    INVALID_BOOLEAN = (
+        "invalid-boolean",
+        Severity.ERROR,
+        """
+        A condition or boolean assignment uses a bare word other than `true` or `false` (in
+        any letter case). apparmor_parser rejects it with `Invalid boolean`.
+        """,
+    )
+    UNSET_BOOLEAN = (
+        "unset-boolean",
+        Severity.ERROR,
+        """
+        An `if` condition uses a boolean variable that was never assigned. apparmor_parser
+        evaluates conditions while parsing, in both branches and without short-circuit, and
+        rejects it. Use `defined ${NAME}` to test for it.
+        """,
+    )
+    INVALID_COMPARISON = (
+        "invalid-comparison",
+        Severity.ERROR,
+        """
+        An ordering comparison (`<`, `<=`, `>`, `>=`) has a number on one side and something
+        else on the other: a word, an empty value, or a variable with several values.
+        apparmor_parser rejects it with `Can only compare numbers with numbers`; it compares
+        numbers when both sides are one integer and sets of strings when neither is.
+        """,
+    )
+    DEFINED_ON_BOOLEAN = (
+        "defined-on-boolean",
+        Severity.WARNING,
+        """
+        `defined ${NAME}` (or `defined @{NAME}`) names a boolean variable. apparmor_parser
+        looks it up as a set variable, prints `Variable NAME is not a set variable` and takes
+        the test as false, so the branch is never used. Test the boolean itself instead.
+        """,
+    )
+    EXPANSION_TOO_LARGE = (
+        "expansion-too-large",
+        Severity.WARNING,
+        """
+        Expanding the variables of this value gives more strings than armorsmith examines
+        (100,000 by default): the checks that need concrete strings skip it.
+        apparmor_parser builds one pattern with alternations instead and may accept it.
+        """,
+    )
+
     # Section - rules of every kind.
 
     UNKNOWN_CONDITIONAL = (

@@ -1,7 +1,10 @@
 """Linting one document: every diagnostic armorsmith reports for a file's bytes.
 
 This is the single entry point the CLI and, later, the language server call, so both
-always report the same findings. It is pure: it never touches the file system.
+always report the same findings.  It never touches the disk itself: with a
+`ResolveConfig`, includes are read through the config's file system and the findings of
+resolution (missing includes, undefined variables, conditions ...) are reported too, and
+the checks receive the `Resolution`.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.checks import CheckContext, run_checks
 from armorsmith.model import lower, walk_rules
-from armorsmith.syntax import guess_role, parse, structure_errors
+from armorsmith.resolve import IncludeCache, ResolveConfig, resolve
+from armorsmith.syntax import FileRole, guess_role, parse, structure_errors
 
 __all__ = ["lint_document"]
 
@@ -25,21 +29,35 @@ def _utf8_problem(source: bytes) -> Diagnostic | None:
     return None
 
 
-def lint_document(path: str, source: bytes) -> list[Diagnostic]:
+def lint_document(
+    path: str,
+    source: bytes,
+    *,
+    config: ResolveConfig | None = None,
+    cache: IncludeCache | None = None,
+) -> list[Diagnostic]:
     """Return the diagnostics for the document `path` whose content is `source`.
 
     `path` names the document but is not read: it decides whether the file is a policy file
-    or a fragment (see `armorsmith.syntax.guess_role`), and include resolution will anchor
-    on it. Diagnostics are ordered by position, then by code.
+    or a fragment (see `armorsmith.syntax.guess_role`), and relative includes do not depend
+    on it (upstream opens them from its working directory, `config.base_dir`).  Without
+    `config` nothing outside the document is looked at.  `cache` keeps parsed include files
+    between calls; pass the same one for every file of a run.  Diagnostics are ordered by
+    position, then by code.
     """
     parsed = parse(source)
     found = list(parsed.errors)
-    found += structure_errors(parsed.root, guess_role(path, parsed.root))
+    role = guess_role(path, parsed.root)
+    found += structure_errors(parsed.root, role)
     lowered = lower(parsed)
     found += lowered.diagnostics
     for rule in walk_rules(lowered.file.items):
         found += rule.validate()
-    found += run_checks(CheckContext(path, source, lowered.file))
+    resolution = None
+    if config is not None:
+        resolution = resolve(path, parsed, lowered, config, cache=cache, fragment=role is FileRole.FRAGMENT)
+        found += resolution.diagnostics
+    found += run_checks(CheckContext(path, source, lowered.file, resolution))
     utf8_problem = _utf8_problem(source)
     if utf8_problem is not None:
         found.append(utf8_problem)
