@@ -15,6 +15,7 @@ RENDERED = [
     ),
     ("deny unix bind addr=@foo", "deny unix bind addr=@foo,"),
     ("unix rw type=dgram addr=none", "unix (send receive) type=dgram addr=none,"),
+    ("unix peer=(label=splat\\ )", "unix peer=(label=splat\\ ),"),
 ]
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "problem",
     "render_access",
     "render_conditional",
+    "render_peer",
     "repeated",
 ]
 
@@ -303,3 +304,10 @@ def covers_value(mine: Value | None, theirs: Value | None) -> bool:
 def render_conditional(name: str, value: Value | None) -> str:
     """Return ` name=value` as written, or "" when there is no value."""
     return f" {name}={value.raw}" if value is not None else ""
+
+
+def render_peer(*conditionals: str) -> str:
+    """Return ` peer=(...)` around conditionals written by `render_conditional`, or "" when
+    all are empty.  Only the leading blank goes: a value may end with an escaped one."""
+    inside = "".join(conditionals)
+    return f" peer=({inside[1:]})" if inside else ""

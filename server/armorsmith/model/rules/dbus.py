@@ -42,6 +42,7 @@ from .conds import (
     problem,
     render_access,
     render_conditional,
+    render_peer,
     repeated,
 )
 
@@ -148,13 +149,11 @@ class DbusRule(PermissionRule, Rule):
                 ("name", self.name),
             )
         )
-        peer = (
-            render_conditional("name", self.peer_name)
-            + render_conditional("label", self.peer_label)
-        ).strip()
+        peer = render_peer(
+            render_conditional("name", self.peer_name), render_conditional("label", self.peer_label)
+        )
         return (
-            f"{self.render_qualifiers()}dbus{render_access(self.access, DbusAccess)}{local}"
-            f"{f' peer=({peer})' if peer else ''},"
+            f"{self.render_qualifiers()}dbus{render_access(self.access, DbusAccess)}{local}{peer},"
         )
 
     def validate(self) -> Iterator[Diagnostic]:

@@ -36,6 +36,7 @@ from .conds import (
     problem,
     render_access,
     render_conditional,
+    render_peer,
     repeated,
 )
 
@@ -411,5 +412,4 @@ def _render_endpoint(endpoint: Endpoint) -> str:
 
 
 def _render_peer(endpoint: Endpoint) -> str:
-    inside = _render_endpoint(endpoint).strip()
-    return f" peer=({inside})" if inside else ""
+    return render_peer(_render_endpoint(endpoint))

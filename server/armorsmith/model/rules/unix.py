@@ -32,6 +32,7 @@ from .conds import (
     problem,
     render_access,
     render_conditional,
+    render_peer,
     repeated,
 )
 from .network import LOCAL_ONLY, NETWORK_ACCESS, NetworkAccess
@@ -90,14 +91,13 @@ class UnixRule(PermissionRule, Rule):
         return self.peer_addr is not None or self.peer_label is not None
 
     def render(self) -> str:
-        peer = (
-            render_conditional("addr", self.peer_addr)
-            + render_conditional("label", self.peer_label)
-        ).strip()
+        peer = render_peer(
+            render_conditional("addr", self.peer_addr), render_conditional("label", self.peer_label)
+        )
         return (
             f"{self.render_qualifiers()}unix{render_access(self.access, NetworkAccess)}"
             f"{render_conditional('type', self.socket_type)}{render_conditional('addr', self.addr)}"
-            f"{f' peer=({peer})' if peer else ''},"
+            f"{peer},"
         )
 
     def validate(self) -> Iterator[Diagnostic]:
