@@ -227,13 +227,24 @@ def test_body_content_is_accepted_inside_profiles() -> None:
     assert found(resolution) == []
     [profile] = resolution.profiles
     assert [child.name for child in profile.children] == ["p//hat", "p//child"]
-    assert capabilities(resolution) == ["chown", "kill"]
+    assert capabilities(resolution) == ["kill"]
+
+
+def test_qualifier_blocks_keep_only_file_like_rules() -> None:
+    """Ensure that a block's file rules get its qualifiers and the rest is dropped, as upstream does."""
+    main = "profile p {\n  audit deny {\n    /a r,\n    capability chown,\n    ^hat {\n    }\n  }\n  /b r,\n}\n"
+    resolution = run(main)
+    [profile] = resolution.profiles
+    assert [placed.rule.KIND for placed in profile.rules] == ["file", "file"]
+    inside, outside = (placed.rule.qualifiers for placed in profile.rules)
+    assert inside.is_deny and inside.is_audit and not outside.is_deny
+    assert profile.children == ()
 
 
 def test_rules_carry_their_origin_and_combined_qualifiers() -> None:
     """Ensure that a spliced rule knows its document and include chain, and takes its block's qualifiers."""
-    files = {f"{ABS}/a": "include <abstractions/b>\n", f"{ABS}/b": "capability chown,\n"}
-    resolution = run("profile p {\n  deny {\n    include <abstractions/a>\n  }\n  capability kill,\n}\n", files)
+    files = {f"{ABS}/a": "include <abstractions/b>\n", f"{ABS}/b": "/x r,\n"}
+    resolution = run("profile p {\n  deny {\n    include <abstractions/a>\n  }\n  /y r,\n}\n", files)
     first, second = resolution.profiles[0].rules
     assert first.origin.document == f"{ABS}/b"
     assert [site.include.target for site in first.origin.via] == ["abstractions/a", "abstractions/b"]

@@ -88,14 +88,16 @@ class IncludeCache:
         return self._documents[key]
 
     def forget(self, path: str | None = None) -> None:
-        """Drop what is known about `path` (a file that changed), or about everything."""
-        if path is None:
-            self._kinds.clear()
-            self._listings.clear()
-            self._canonical.clear()
-            self._documents.clear()
-            return
-        key = self.canonical(path)
-        self._documents.pop(key, None)
-        self._kinds.pop(path, None)
+        """Drop what is known about `path` (a file that changed), or about everything.
+
+        Answers about paths (kinds, listings, spellings) are always dropped, since a changed
+        file may have appeared or gone; parsed documents other than `path` are kept.
+        """
+        key = self.canonical(path) if path is not None else None
+        self._kinds.clear()
         self._listings.clear()
+        self._canonical.clear()
+        if key is None:
+            self._documents.clear()
+        else:
+            self._documents.pop(key, None)

@@ -4,9 +4,10 @@
 it and returns a `Resolution`:
 
 - `profiles`: every profile, with its child profiles and hats, and its effective rules:
-  its own, those of qualifier blocks (their qualifiers combined into each rule), those of
-  the taken branch of each `if`, and those of included files where they are included;
-  each rule keeps its `Origin` (document, range, include chain);
+  its own, the file-like rules of qualifier blocks (their qualifiers combined into each
+  rule; upstream drops every other rule and profile in a block), those of the taken branch
+  of each `if`, and those of included files where they are included; each rule keeps its
+  `Origin` (document, range, include chain);
 - `variables`: the variable table with provenance, and `expand(value, profile)`, every
   concrete string a value stands for in a profile (None of the strings when it fails);
 - `aliases`, `documents` (every file read), and the diagnostics.
@@ -249,6 +250,10 @@ def _inside(context: _Context) -> _Context:
     return _Context.BODY if context is _Context.PREAMBLE else context
 
 
+KEPT_IN_BLOCKS = frozenset({"file", "link", "change_profile"})
+"""The rule kinds apparmor_parser keeps inside qualifier blocks (its file entries): it drops
+every other rule, hat and child profile a block holds (parser_yacc.y `rules opt_prefix block`)."""
+
 _MISPLACED_IN_BODY = {
     VariableAssignment: "a variable assignment, which is only allowed at file level before the first profile",
     BooleanAssignment: "a boolean assignment, which is only allowed at file level before the first profile",
@@ -398,9 +403,10 @@ class _Walker:
         if at.context is not _Context.BODY:
             self.seen_profile = True
         pending = _Pending(item, at.origin(item.span))
-        body = _Block(set(), pending.rules, pending.children, at.block.live)
+        live = at.block.live and at.block.qualifiers is None
+        body = _Block(set(), pending.rules, pending.children, live)
         self.items(item.body.items, dataclasses.replace(at, context=_Context.BODY, block=body))
-        if at.block.live:
+        if live:
             at.block.children.append(pending)
 
     def if_block(self, item: IfBlock, at: _At) -> None:
@@ -435,6 +441,8 @@ class _Walker:
         if not at.block.live:
             return
         if at.block.qualifiers is not None:
+            if item.KIND not in KEPT_IN_BLOCKS:
+                return
             item = dataclasses.replace(item, qualifiers=item.qualifiers.combined_with(at.block.qualifiers))
         at.block.rules.append(PlacedRule(item, at.origin(item.span)))
 
