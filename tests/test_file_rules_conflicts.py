@@ -11,6 +11,7 @@ from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.ide import lint_document
 from armorsmith.model import Access, Span
 from armorsmith.model.rules.file import ExecKind, ExecMode
+from armorsmith.resolve import MemoryFileSystem, ResolveConfig
 
 MODES = ["ix", "ux", "Ux", "px", "Px", "cx", "Cx", "pix", "Pix", "cix", "Cix", "pux", "PUx", "cux", "CUx"]
 TARGETED = [mode for mode in MODES if mode[0] in "pPcC"]
@@ -130,3 +131,51 @@ def test_find_conflicts_takes_resolved_records() -> None:
 def test_is_exact(path: str, exact: bool) -> None:
     """Ensure that exactness follows upstream: alternations and plain classes stay exact."""
     assert is_exact(path) is exact
+
+
+def _resolved(main: str, files: dict[str, str]) -> tuple[bytes, list[Diagnostic]]:
+    contents = {path: text.encode() for path, text in files.items()}
+    contents["/work/main"] = main.encode()
+    config = ResolveConfig(("/etc/apparmor.d",), "/work", MemoryFileSystem(contents))
+    source = main.encode()
+    found = [d for d in lint_document("/work/main", source, config=config) if d.code is Code.EXEC_RULE_CONFLICT]
+    return source, found
+
+
+def test_resolved_rules_from_an_include() -> None:
+    """Ensure that an included rule conflicts with the profile's own, shown on the own rule.
+
+    The glob loses to the exact paths `@{bin}/sh` stands for; the alternation is exact too.
+    """
+    main = "include <tunables/bin>\nprofile p {\n  include <abstractions/x>\n  @{bin}/sh px,\n}\n"
+    files = {
+        "/etc/apparmor.d/tunables/bin": "@{bin} = /usr/bin /bin\n",
+        "/etc/apparmor.d/abstractions/x": "/{usr/,}bin/* ix,\n/{usr/,}bin/{sh,bash} ix,\n",
+    }
+    source, (diagnostic,) = _resolved(main, files)
+    assert source[diagnostic.start : diagnostic.end] == b"px"
+    (related,) = diagnostic.related
+    assert related.path == "/etc/apparmor.d/abstractions/x"
+
+
+def test_resolved_conflict_between_includes_is_shown_on_the_include() -> None:
+    """Ensure that two included rules that conflict are reported on the include of the later one."""
+    main = "profile p {\n  include <abstractions/a>\n  include <abstractions/b>\n}\n"
+    files = {"/etc/apparmor.d/abstractions/a": "/bin/sh ix,\n", "/etc/apparmor.d/abstractions/b": "/bin/sh Px,\n"}
+    source, (diagnostic,) = _resolved(main, files)
+    assert source[diagnostic.start : diagnostic.end] == b"include <abstractions/b>"
+    assert {related.path for related in diagnostic.related} == {
+        "/etc/apparmor.d/abstractions/a",
+        "/etc/apparmor.d/abstractions/b",
+    }
+
+
+def test_resolved_branches_and_variables() -> None:
+    """Ensure that only the taken branch counts and variables are compared by their values."""
+    main = (
+        "@{a} = /bin/a\n@{b} = /bin/b\n${on} = true\n"
+        "profile p {\n  @{a} ix,\n  @{b} px,\n  if ${on} {\n    /bin/c ix,\n  } else {\n    /bin/c px,\n  }\n}\n"
+    )
+    assert _resolved(main, {})[1] == []
+    _, (diagnostic,) = _resolved(main.replace("@{b} = /bin/b", "@{b} = /bin/a"), {})
+    assert "has merged rule /bin/a" in diagnostic.message

@@ -21,9 +21,14 @@ child profiles are separate.  Each target of a `->` is a transition of its own, 
 upstream's naming: `cx -> child` names `PROFILE//child`, and `ix -> t` is the same
 transition as `Pix -> t`.
 
-Known limits: paths that still hold variables are compared by their text only, since the
-values come from resolution; and a conflict hidden by several exact paths that together
-cover the overlap of two finite globs is still reported.
+With resolution (`CheckContext.resolution`) the check runs on each profile's effective
+rules: included files spliced in, only the taken `if` branches, variables expanded (one
+record per value).  A conflict is shown on the rule written in the checked document, or on
+the include that brought both rules in.  Without resolution it runs on the document's own
+rules, and paths that hold variables compare by their text only.
+
+Known limits: a conflict hidden by several exact paths that together cover the overlap of
+two finite globs is still reported, and `alias` rules are not applied.
 
 ## Why is this bad?
 apparmor_parser refuses to load the profile: it cannot tell which transition an exec of
@@ -42,20 +47,32 @@ Use one transition for both globs, or write the paths that need `px` exactly.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from armorsmith.aare import Aare
 from armorsmith.diagnostics import Code, Diagnostic, Related
-from armorsmith.model import Access, Owner, Span
+from armorsmith.model import Access, Owner, Qualifiers, Rule, Span
 from armorsmith.model.rules.file import ExecKind, ExecMode, Fallback, FilePerm, FileRule, label_has_namespace
+
+from armorsmith.resolve import PlacedRule, Resolution, ResolvedProfile
 
 from .scopes import ScopedRule, exclusive, scopes
 
 if TYPE_CHECKING:
     from . import CheckContext
 
-__all__ = ["CODES", "ExecConflict", "ExecRule", "exec_rules", "find_conflicts", "is_exact", "run"]
+__all__ = [
+    "CODES",
+    "ExecConflict",
+    "ExecRule",
+    "exec_rules",
+    "find_conflicts",
+    "is_exact",
+    "report",
+    "resolved_exec_rules",
+    "run",
+]
 
 CODES = (Code.EXEC_RULE_CONFLICT,)
 
@@ -76,7 +93,9 @@ class ExecRule:
     says whether its variables have been replaced.  `mode` is None for a `deny ... x` rule,
     which never conflicts but hides what it covers.  `owners` holds `user` and `other`
     (an `owner` rule applies to the file's owner only).  `branches` are the rule's `if`
-    branches (see `ScopedRule`).  `span` is what a diagnostic underlines.
+    branches (see `ScopedRule`).  `span` is what a diagnostic underlines, in `document`
+    (None: the document being checked); `anchor` is where the rule enters the checked
+    document (the include that brought it in), or None when it is written there.
     """
 
     path: str
@@ -87,6 +106,8 @@ class ExecRule:
     priority: int
     span: Span
     branches: tuple[tuple[int, int], ...] = ()
+    document: str | None = None
+    anchor: Span | None = None
 
     @property
     def deny(self) -> bool:
@@ -206,28 +227,68 @@ def find_conflicts(rules: Sequence[ExecRule], profile: str | None) -> Iterator[E
             yield ExecConflict(rule, other, same_path)
 
 
+def _exec_rule(rule: Rule, qualifiers: Qualifiers) -> FileRule | None:
+    """Return `rule` when it takes part: a file rule with exec, typed unless it denies."""
+    if not isinstance(rule, FileRule) or FilePerm.EXEC not in rule.perms or not rule.path_text:
+        return None
+    if qualifiers.access is not Access.DENY and rule.exec is None:
+        return None
+    return rule
+
+
+def _record(
+    rule: FileRule,
+    qualifiers: Qualifiers,
+    path: str,
+    expanded: bool,
+    branches: tuple[tuple[int, int], ...] = (),
+    document: str | None = None,
+    anchor: Span | None = None,
+) -> ExecRule:
+    access = qualifiers.access
+    mode = None if access is Access.DENY else rule.exec
+    owners = _OWNERS[qualifiers.owner]
+    priority = qualifiers.priority or 0
+    return ExecRule(path, expanded, mode, access, owners, priority, rule.exec_span, branches, document, anchor)
+
+
 def exec_rules(scoped: Iterable[ScopedRule]) -> Iterator[ExecRule]:
     """Yield the `ExecRule` of every file rule with exec permission, as written."""
     for item in scoped:
-        rule = item.rule
-        if not isinstance(rule, FileRule) or FilePerm.EXEC not in rule.perms or not rule.path_text:
+        rule = _exec_rule(item.rule, item.qualifiers)
+        if rule is not None:
+            expanded = rule.path is None or not rule.path.variables
+            yield _record(rule, item.qualifiers, rule.path_text, expanded, item.branches)
+
+
+def resolved_exec_rules(
+    resolution: Resolution, profile: ResolvedProfile | None, placed: Iterable[PlacedRule]
+) -> Iterator[ExecRule]:
+    """Yield the `ExecRule`s of resolved rules: one per concrete path, targets expanded.
+
+    A rule from an included file is anchored at the include of the main document that
+    brought it in.  A path or target whose expansion failed keeps its text.
+    """
+    for item in placed:
+        rule = _exec_rule(item.rule, item.rule.qualifiers)
+        if rule is None:
             continue
-        access = item.qualifiers.access
-        if access is not Access.DENY and rule.exec is None:
-            continue
-        owner = item.qualifiers.owner
-        owners = _OWNERS[owner]
-        expanded = rule.path is None or not rule.path.variables
-        yield ExecRule(
-            rule.path_text,
-            expanded,
-            None if access is Access.DENY else rule.exec,
-            access,
-            owners,
-            item.qualifiers.priority or 0,
-            rule.exec_span,
-            item.branches,
-        )
+        paths: tuple[str, ...] = (rule.path_text,)
+        expanded = True
+        if rule.path is not None and rule.path.variables:
+            paths = tuple(dict.fromkeys(resolution.expand(rule.path, profile))) or paths
+            expanded = paths != (rule.path_text,)
+        target = rule.exec_target
+        if rule.exec is not None and target is not None and target.variables:
+            targets = resolution.expand(target, profile, collapse=False)
+            if len(targets) == 1:
+                rule = replace(rule, exec=replace(rule.exec, target=targets[0]))
+        origin = item.origin
+        elsewhere = origin.document != resolution.main.path or bool(origin.via)
+        document = origin.document if elsewhere else None
+        anchor = origin.via[0].include.span if elsewhere and origin.via else None
+        for path in paths:
+            yield _record(rule, item.rule.qualifiers, path, expanded, (), document, anchor)
 
 
 def _shown(rule: ExecRule) -> str:
@@ -237,7 +298,11 @@ def _shown(rule: ExecRule) -> str:
     return mode.spelling + (f" -> {mode.target}" if mode.target is not None else "")
 
 
-def _diagnostic(conflicts: list[ExecConflict], profile: str | None) -> Diagnostic:
+def _related(rule: ExecRule) -> Related:
+    return Related(f"conflicting rule: {rule.path} {_shown(rule)}", rule.span.start, rule.span.end, rule.document)
+
+
+def _diagnostic(conflicts: list[ExecConflict], profile: str | None, at: Span) -> Diagnostic:
     first = conflicts[0]
     rule, other = first.rule, first.other
     if first.same_path:
@@ -252,19 +317,39 @@ def _diagnostic(conflicts: list[ExecConflict], profile: str | None) -> Diagnosti
             f"{where} merged rule with conflicting x modifiers: '{rule.path} {_shown(rule)}' "
             f"and '{other.path} {_shown(other)}' can match the same file"
         )
-    related = tuple(
-        Related(f"conflicting rule: {c.other.path} {_shown(c.other)}", c.other.span.start, c.other.span.end)
-        for c in conflicts
-    )
-    return Diagnostic.of(Code.EXEC_RULE_CONFLICT, message, rule.span.start, rule.span.end, related=related)
+    related: list[Related] = []
+    for conflict in conflicts:
+        if conflict.rule.document is not None:
+            related.append(_related(conflict.rule))
+        related.append(_related(conflict.other))
+    return Diagnostic.of(Code.EXEC_RULE_CONFLICT, message, at.start, at.end, related=tuple(dict.fromkeys(related)))
+
+
+def report(records: Sequence[ExecRule], profile: str | None) -> Iterator[Diagnostic]:
+    """Report the conflicts among the records of one profile, in the checked document.
+
+    A conflict is shown on the rule of the pair written in the checked document (the later
+    one when both are), or on the include that brought the later rule in.
+    """
+    by_place: dict[Span, list[ExecConflict]] = {}
+    for conflict in find_conflicts(records, profile):
+        rule, other = conflict.rule, conflict.other
+        if rule.document is not None and other.document is None:
+            conflict = ExecConflict(other, rule, conflict.same_path)
+            rule = other
+        at = rule.span if rule.document is None else rule.anchor or rule.span
+        by_place.setdefault(at, []).append(conflict)
+    for at, conflicts in by_place.items():
+        yield _diagnostic(conflicts, profile, at)
 
 
 def run(ctx: CheckContext) -> Iterator[Diagnostic]:
     """Report each exec rule that conflicts with an earlier rule of its profile."""
-    for scope in scopes(ctx.file):
-        rules = list(exec_rules(scope.rules))
-        by_rule: dict[Span, list[ExecConflict]] = {}
-        for conflict in find_conflicts(rules, scope.name):
-            by_rule.setdefault(conflict.rule.span, []).append(conflict)
-        for conflicts in by_rule.values():
-            yield _diagnostic(conflicts, scope.name)
+    resolution = ctx.resolution
+    if resolution is None:
+        for scope in scopes(ctx.file):
+            yield from report(list(exec_rules(scope.rules)), scope.name)
+        return
+    for profile in resolution.walk_profiles():
+        yield from report(list(resolved_exec_rules(resolution, profile, profile.rules)), profile.name)
+    yield from report(list(resolved_exec_rules(resolution, None, resolution.loose_rules)), None)
