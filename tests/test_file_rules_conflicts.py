@@ -179,3 +179,11 @@ def test_resolved_branches_and_variables() -> None:
     assert _resolved(main, {})[1] == []
     _, (diagnostic,) = _resolved(main.replace("@{b} = /bin/b", "@{b} = /bin/a"), {})
     assert "has merged rule /bin/a" in diagnostic.message
+
+
+def test_resolved_alias_copies_rules() -> None:
+    """Ensure that a rule under an alias's source also conflicts under its target."""
+    main = "alias /usr/ -> /mnt/usr/,\nprofile p {\n  /usr/bin/* ix,\n  /mnt/usr/bin/** px,\n}\n"
+    _, (diagnostic,) = _resolved(main, {})
+    assert "'/mnt/usr/bin/** px' and '/mnt/usr/bin/* ix'" in diagnostic.message
+    assert _resolved(main.replace("alias /usr/ -> /mnt/usr/,\n", ""), {})[1] == []

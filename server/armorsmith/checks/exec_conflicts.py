@@ -27,8 +27,11 @@ record per value).  A conflict is shown on the rule written in the checked docum
 the include that brought both rules in.  Without resolution it runs on the document's own
 rules, and paths that hold variables compare by their text only.
 
-Known limits: a conflict hidden by several exact paths that together cover the overlap of
-two finite globs is still reported, and `alias` rules are not applied.
+With resolution, `alias` rules apply too: a rule under an alias's source also stands
+under its target, as upstream copies it.
+
+Known limit: a conflict hidden by several exact paths that together cover the overlap of
+two finite globs is still reported.
 
 ## Why is this bad?
 apparmor_parser refuses to load the profile: it cannot tell which transition an exec of
@@ -264,7 +267,7 @@ def exec_rules(scoped: Iterable[ScopedRule]) -> Iterator[ExecRule]:
 def resolved_exec_rules(
     resolution: Resolution, profile: ResolvedProfile | None, placed: Iterable[PlacedRule]
 ) -> Iterator[ExecRule]:
-    """Yield the `ExecRule`s of resolved rules: one per concrete path, targets expanded.
+    """Yield the `ExecRule`s of resolved rules: one per concrete or aliased path.
 
     A rule from an included file is anchored at the include of the main document that
     brought it in.  A path or target whose expansion failed keeps its text.
@@ -287,7 +290,14 @@ def resolved_exec_rules(
         elsewhere = origin.document != resolution.main.path or bool(origin.via)
         document = origin.document if elsewhere else None
         anchor = origin.via[0].include.span if elsewhere and origin.via else None
-        for path in paths:
+        # Upstream copies each rule under a path an `alias` rewrites (parser_alias.c).
+        aliased = tuple(
+            alias.target + path[len(alias.source) :]
+            for alias in resolution.aliases
+            for path in paths
+            if path.startswith(alias.source)
+        )
+        for path in dict.fromkeys(paths + aliased):
             yield _record(rule, item.rule.qualifiers, path, expanded, (), document, anchor)
 
 
