@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from armorsmith.checks import change_profile_conflicts
-from checkcase import findings
+from checkcase import findings, resolved_findings
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,27 @@ from checkcase import findings
 def test_conflicts(body: str, expected: list[tuple[str, str]]) -> None:
     """Ensure that only rules upstream merges (same exec, target and prefixes) are compared."""
     assert findings(change_profile_conflicts, f"profile p {{\n{body}\n}}\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "${A} = true\nprofile p {\n  change_profile /x -> /b,\n  if ${A} { change_profile unsafe /x -> /b, }\n}\n",
+            [("conflicting-change-profile", "change_profile unsafe /x -> /b,")],
+        ),
+        ("${A} = false\nprofile p {\n  change_profile /x -> /b,\n  if ${A} { change_profile unsafe /x -> /b, }\n}\n", []),
+        (
+            "@{X} = /x\nprofile p {\n  change_profile /x -> /b,\n  change_profile unsafe @{X} -> /b,\n}\n",
+            [("conflicting-change-profile", "change_profile unsafe @{X} -> /b,")],
+        ),
+        (
+            "profile p {\n  change_profile /x -> /b,\n  include <cp>\n}\n",
+            [("conflicting-change-profile", "include <cp>")],
+        ),
+    ],
+)
+def test_with_resolution(text: str, expected: list[tuple[str, str]]) -> None:
+    """Ensure that with resolution taken branches, expanded variables and includes are compared."""
+    files = {"/etc/apparmor.d/cp": "change_profile unsafe /x -> /b,\n"}
+    assert resolved_findings(change_profile_conflicts, text, files) == expected

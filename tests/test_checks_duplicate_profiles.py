@@ -7,7 +7,7 @@ import pytest
 from armorsmith.checks import CheckContext, duplicate_profiles
 from armorsmith.model import lower
 from armorsmith.syntax import parse
-from checkcase import findings
+from checkcase import findings, resolved_findings
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,18 @@ def test_message_and_related() -> None:
     (found,) = duplicate_profiles.run(CheckContext("t", source, lower(parse(source)).file))
     assert found.message == "Multiple definitions for hat h in profile /t exist"
     assert source[found.related[0].start : found.related[0].end].startswith(b"^h")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("${A} = true\n/t { ^h { }\n if ${A} { ^h { } } }\n", [("duplicate-profile", "h")]),
+        ("${A} = false\n/t { ^h { }\n if ${A} { ^h { } } }\n", []),
+        ("${A} = true\n/t { if ${A} { ^h { } } else { ^h { } } }\n", []),
+        ("/t { audit { ^h { } }\n ^h { } }\n", []),
+        ("/t { ^h { }\n include <h> }\n", [("duplicate-profile", "include <h>")]),
+    ],
+)
+def test_with_resolution_only_defined_profiles_clash(text: str, expected: list[tuple[str, str]]) -> None:
+    """Ensure that with resolution the taken `if` branches and included hats are compared."""
+    assert resolved_findings(duplicate_profiles, text, {"/etc/apparmor.d/h": "^h { }\n"}) == expected

@@ -10,7 +10,7 @@ from armorsmith.checks import CheckContext, profile_flags
 from armorsmith.checks.profile_flags import ERRNOS
 from armorsmith.model import lower
 from armorsmith.syntax import parse
-from checkcase import findings
+from checkcase import findings, resolved_findings
 
 
 def _flags(flags: str) -> str:
@@ -100,3 +100,19 @@ def test_errnos_agree_with_python() -> None:
     assert set(python) <= set(ERRNOS)
     assert set(ERRNOS) - set(python) <= {"EHWPOISON"}
     assert all(ERRNOS[name] == number for name, number in python.items() if name in ERRNOS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@{var}=/bar\n" + _flags("attach_disconnected.path=@{var}"), []),
+        ("@{var}=/bar\n" + _flags("attach_disconnected.ipc=@{var}/foo"), []),
+        ("@{var}=bar\n" + _flags("attach_disconnected.path=@{var}"), [("invalid-profile-flag", "attach_disconnected.path=@{var}")]),
+        ("@{var}=bar/\n" + _flags("attach_disconnected.ipc=@{var}/"), [("invalid-profile-flag", "attach_disconnected.ipc=@{var}/")]),
+        ("@{var}=/a b\n" + _flags("attach_disconnected.path=@{var}"), [("invalid-profile-flag", "attach_disconnected.path=@{var}")]),
+    ],
+)
+def test_paths_with_variables_are_checked_once_expanded(text: str, expected: list[tuple[str, str]]) -> None:
+    """Ensure that with resolution every value of a path flag's variables must begin with '/'."""
+    assert findings(profile_flags, text) == []
+    assert resolved_findings(profile_flags, text) == expected

@@ -3,9 +3,10 @@
 ## What it does
 Compares the names (with their namespaces) of the profiles at file level, and those of
 the hats and child profiles of each profile, which share one table upstream: `^foo` and
-`profile foo` inside one profile clash.  Only names in the same `if` branches are compared:
-which branches hold is known once variables are resolved, and upstream merges only those.
-Hats inside qualifier blocks are left to `qualifier_blocks`, as upstream drops them.
+`profile foo` inside one profile clash.  Upstream merges only the `if` branches that hold
+and drops hats inside qualifier blocks (see `qualifier_blocks`), so with resolution the
+check compares the profiles resolution found defined, included ones too (reported at the
+include); without it, only names in the same `if` branches are compared.
 
 Names are compared as written, before variables are expanded, as upstream compares them.
 
@@ -34,6 +35,8 @@ from armorsmith.model import Profile
 from .profile_tree import Child, children, name_text, parse_label, profiles
 
 if TYPE_CHECKING:
+    from armorsmith.resolve import ResolvedProfile
+
     from . import CheckContext
 
 __all__ = ["CODES", "run"]
@@ -78,8 +81,40 @@ def _duplicates(entries: list[Child], parent: Profile | None) -> Iterator[Diagno
             )
 
 
+def _resolved_duplicates(
+    resolved: tuple[ResolvedProfile, ...], parent: Profile | None, main: str
+) -> Iterator[Diagnostic]:
+    """Report clashes among the profiles resolution found defined (taken `if` branches only)."""
+    seen: dict[tuple[str | None, str], ResolvedProfile] = {}
+    for entry in resolved:
+        profile, name = entry.profile, entry.profile.name
+        key = _key(profile)
+        if key is None or name is None:
+            continue
+        first = seen.setdefault(key, entry)
+        if first is entry:
+            continue
+        origin = entry.origin
+        span = origin.via[0].include.span if origin.via else name.span
+        related = ()
+        if first.origin.document == main and not first.origin.via:
+            header = first.profile.header_span
+            related = (Related("first defined here", header.start, header.end),)
+        if origin.document == main or origin.via:
+            yield Diagnostic.of(
+                Code.DUPLICATE_PROFILE, _message(profile, name.text, parent), span.start, span.end, related=related
+            )
+
+
 def run(ctx: CheckContext) -> Iterator[Diagnostic]:
     """Report every profile, hat or child profile whose name is already taken in its scope."""
+    resolution = ctx.resolution
+    if resolution is not None:
+        main = resolution.main.path
+        yield from _resolved_duplicates(resolution.profiles, None, main)
+        for resolved in resolution.walk_profiles():
+            yield from _resolved_duplicates(resolved.children, resolved.profile, main)
+        return
     yield from _duplicates([Child(profile, (), None) for profile in ctx.file.profiles()], None)
     for profile, _ in profiles(ctx.file):
         nested = [child for child in children(profile.body.items) if child.block is None]

@@ -7,8 +7,9 @@ Reads the `flags=(...)` of every profile, hat and child profile as apparmor_pars
 `attach_disconnected.ipc=` an absolute path; two different modes, a mutually exclusive
 pair, or one valued flag given two values contradict each other.
 
-A path value that begins with a variable is checked only once resolution has expanded it;
-every other value is checked as written, which is what upstream compares too.
+A path value that begins with a variable is checked once resolution has expanded it (each
+of its values must begin with `/`), and not at all without resolution; every other value
+is checked as written, which is what upstream compares too.
 
 ## Why is this bad?
 apparmor_parser rejects the whole file: `Invalid profile flag`, `Profile flag 'complain'
@@ -28,17 +29,19 @@ Use one mode, and signal names without the `sig` prefix:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from armorsmith.diagnostics import Code, Diagnostic, Related
 from armorsmith.engine.profiles import Mode
-from armorsmith.model import Flag, Profile
+from armorsmith.model import Flag, Profile, Value
 from armorsmith.model.rules.signal import signal_number
 
 from .profile_tree import profiles
 
 if TYPE_CHECKING:
+    from armorsmith.resolve import Resolution
+
     from . import CheckContext
 
 __all__ = ["CODES", "ERRNOS", "run"]
@@ -113,15 +116,23 @@ def _conflict(flag: Flag, earlier: Flag, message: str) -> Diagnostic:
     )
 
 
-def _value_problem(flag: Flag) -> str | None:
+Expand = Callable[[str], tuple[str, ...]]
+"""Expands a flag value's variables in its profile, giving every concrete string."""
+
+
+def _value_problem(flag: Flag, expand: Expand | None) -> str | None:
     """Return upstream's message for a bad flag value, or None when the value is good (or unknown yet)."""
     value = flag.value if flag.value is not None else ""
     if flag.name == "kill.signal" and signal_number(value) is None:
         return f"unknown signal specified for kill.signal='{value}': use a signal name such as term or kill"
     if flag.name == "error" and value.upper() not in ERRNOS:
         return f"unknown error code specified for error='{value}': use an errno name such as EPERM"
-    if flag.name.startswith("attach_disconnected.") and not value.startswith(("/", "@{")):
-        return "attach_disconnected path must begin with a /"
+    if flag.name.startswith("attach_disconnected."):
+        expanded = expand(value) if expand is not None and value.startswith("@{") else (value,)
+        bad = next((text for text in expanded if not text.startswith(("/", "@{"))), None)
+        if bad is not None:
+            shown = f" ('{value}' is '{bad}')" if bad != value else ""
+            return f"attach_disconnected path must begin with a /{shown}"
     return None
 
 
@@ -135,7 +146,7 @@ def _value_key(flag: Flag) -> object:
     return value
 
 
-def _profile_flags(profile: Profile) -> Iterator[Diagnostic]:
+def _profile_flags(profile: Profile, expand: Expand | None) -> Iterator[Diagnostic]:
     mode: Flag | None = None
     switches: dict[str, Flag] = {}
     valued: dict[str, Flag] = {}
@@ -149,7 +160,7 @@ def _profile_flags(profile: Profile) -> Iterator[Diagnostic]:
         if text in _SWITCHES:
             switch = text
         elif flag.name in _VALUED and flag.value is not None:
-            problem = _value_problem(flag)
+            problem = _value_problem(flag, expand)
             if problem is not None:
                 yield _invalid(flag, problem)
                 continue
@@ -174,7 +185,21 @@ def _profile_flags(profile: Profile) -> Iterator[Diagnostic]:
         switches.setdefault(switch, flag)
 
 
+def _expander(resolution: Resolution, profile: Profile) -> Expand | None:
+    """Return how to expand the variables of `profile`'s flag values, or None when it was not resolved."""
+    resolved = next((item for item in resolution.walk_profiles() if item.profile is profile), None)
+    if resolved is None:
+        return None
+
+    def expand(text: str) -> tuple[str, ...]:
+        value = Value(text, text, profile.span, False, ())
+        return resolution.expand(value, resolved)
+
+    return expand
+
+
 def run(ctx: CheckContext) -> Iterator[Diagnostic]:
     """Check the flags of every profile of the file."""
     for profile, _ in profiles(ctx.file):
-        yield from _profile_flags(profile)
+        expand = _expander(ctx.resolution, profile) if ctx.resolution is not None and profile.flags else None
+        yield from _profile_flags(profile, expand)
