@@ -199,11 +199,12 @@ def test_highlights_cover_every_token_of_the_grammar() -> None:
     literals = set(re.findall(r'"((?:[^"\\]|\\.)*)"', text))
     node_types = json.loads((REPO_ROOT / "grammar" / "src" / "node-types.json").read_text())
     anonymous = {entry["type"] for entry in node_types if not entry["named"]}
+    # implicit_rule_end is a zero-width marker of a missing ',': there is nothing to colour.
     leaves = {
         entry["type"]
         for entry in node_types
         if entry["named"] and not entry["type"].startswith("_") and not {"children", "fields"} & entry.keys()
-    }
+    } - {"implicit_rule_end"}
     assert anonymous - literals == set()
     assert {leaf for leaf in leaves if f"({leaf})" not in text} == set()
 

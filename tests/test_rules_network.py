@@ -76,9 +76,9 @@ def test_problems(text: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_label_assignment_without_blanks() -> None:
-    """Ensure that `peer=(label:=X)` is read; FIXME: the grammar takes `label:` as the
-    name (upstream's lexer stops a condition name before `:=`), so this reports today."""
-    assert problems("network connect peer=(label:=foo)") == [("unknown-conditional", "label:")]
+    """Ensure that `peer=(label:=X)` is read as the condition `label` (upstream's lexer
+    stops a condition name before `:=`)."""
+    assert problems("network connect peer=(label:=foo)") == []
 
 
 def test_upstream_wording() -> None:

@@ -242,6 +242,15 @@ static bool scan_text(TSLexer *lexer, enum TextKind kind) {
       continue;
     }
     if (stops_text(c, kind)) break;
+    if (c == ':' && kind == TEXT_NOEQ) {
+      /* `label:=x` inside peer=(): ':=' ends a condition name (LIST_COND_MODE). */
+      lexer->mark_end(lexer);
+      lexer->advance(lexer, false);
+      if (lexer->lookahead == '=') return any;
+      any = true;
+      lexer->mark_end(lexer);
+      continue;
+    }
     lexer->advance(lexer, false);
     any = true;
     lexer->mark_end(lexer);
