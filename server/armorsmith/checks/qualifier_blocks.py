@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from armorsmith.diagnostics import Code, Diagnostic, Related
 from armorsmith.model import Word
 from armorsmith.model.rules import ChangeProfileRule
+from armorsmith.resolve.resolution import KEPT_IN_BLOCKS
 
 from .profile_tree import children, profiles
 from .scopes import ScopedRule, scopes
@@ -47,12 +48,9 @@ from .scopes import ScopedRule, scopes
 if TYPE_CHECKING:
     from . import CheckContext
 
-__all__ = ["CODES", "FILE_LIKE", "run"]
+__all__ = ["CODES", "run"]
 
 CODES = (Code.CONFLICTING_BLOCK_QUALIFIER, Code.CHANGE_PROFILE_IN_BLOCK, Code.RULE_IGNORED_IN_BLOCK)
-
-FILE_LIKE = frozenset({"file", "link", "change_profile"})
-"""The rule kinds upstream keeps inside qualifier blocks (its file entries)."""
 
 _MOVE = "move it out of the block and give it the qualifiers itself"
 
@@ -100,7 +98,7 @@ def run(ctx: CheckContext) -> Iterator[Diagnostic]:
             rule = scoped.rule
             if not scoped.blocks:
                 continue
-            if rule.KIND not in FILE_LIKE:
+            if rule.KIND not in KEPT_IN_BLOCKS:
                 yield _ignored(f"{rule.KIND} rules", rule.span.start, rule.span.end)
                 continue
             yield from _mode_conflicts(scoped)
