@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from armorsmith import __version__
 from armorsmith.diagnostics import Code, Diagnostic, Severity
 from armorsmith.ide import lint_document
+from armorsmith.ide.query import QueryError, QueryResult, load_policy, query
 from armorsmith.resolve import DiskFileSystem, IncludeCache, ResolveConfig, is_skipped_name
-from armorsmith.syntax import LineIndex, PositionEncoding
+from armorsmith.syntax import FileRole, LineIndex, PositionEncoding, guess_role
 
 __all__ = ["main"]
 
@@ -147,6 +148,59 @@ def _run_lint(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 1 if has_error else 0
 
 
+def _query_record(result: QueryResult) -> dict[str, object]:
+    """Return the JSON object of one query answer."""
+    return {
+        "profile": result.profile,
+        "mode": result.mode,
+        "request": result.request,
+        "outcome": result.outcome,
+        "requested": list(result.requested),
+        "granted": list(result.granted),
+        "denied": list(result.denied),
+        "missing": list(result.missing),
+        "audited": result.audited,
+        "allowed_by": [{"rule": r.text, "path": r.path, "line": r.line} for r in result.allowed_by],
+        "denied_by": [{"rule": r.text, "path": r.path, "line": r.line} for r in result.denied_by],
+        "transition": result.transition,
+        "explanation": list(result.explanation),
+    }
+
+
+def _query_text(result: QueryResult) -> list[str]:
+    """Return the lines of the text answer to one query."""
+    lines = [f"{result.outcome}: {result.request} in {result.profile} ({result.mode} mode)"]
+    for label, refs in (("allowed by", result.allowed_by), ("denied by", result.denied_by)):
+        for ref in refs:
+            where = f"  ({_display_path(ref.path)}:{ref.line})" if ref.path and ref.line else ""
+            lines.append(f"  {label}: {ref.text}{where}")
+    if result.missing:
+        lines.append(f"  not allowed by any rule: {', '.join(result.missing)}")
+    lines += [f"  {sentence}" for sentence in result.explanation]
+    return lines
+
+
+def _run_query(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if not os.path.isdir(args.policy):
+        parser.error(f"policy directory is not a directory: {_display_path(args.policy)}")
+    for directory in args.include_dirs:
+        if not os.path.isdir(directory):
+            parser.error(f"include directory is not a directory: {_display_path(directory)}")
+    files = [path for path in _walk(args.policy) if guess_role(path, None) is FileRole.POLICY]
+    search = (*args.include_dirs, args.policy)
+    config = ResolveConfig(search, os.getcwd(), DiskFileSystem())
+    loaded = load_policy(files, config)
+    try:
+        result = query(loaded, args.profile, " ".join(args.request))
+    except QueryError as error:
+        parser.error(str(error))
+    if args.format == "json":
+        print(json.dumps(_query_record(result), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(_query_text(result)))
+    return 0 if result.outcome in ("allow", "complain") else 1
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="armorsmith",
@@ -177,6 +231,26 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     lint.set_defaults(run=_run_lint, subparser=lint)
+    query_ = commands.add_parser(
+        "query",
+        help="decide one request in one profile and say why",
+        description=(
+            "Load the policy in --policy DIR and print what AppArmor would decide for REQUEST in PROFILE, "
+            "with the rules responsible. REQUEST is a rule without its comma ('/etc/passwd r', "
+            "'capability sys_admin', 'signal send term peer=unconfined', 'network inet stream connect') "
+            "or 'exec PATH' for an exec transition. Exit status: 0 allowed (or allowed in complain mode), "
+            "1 denied, 2 usage error, unknown profile or unreadable request."
+        ),
+    )
+    query_.add_argument("--policy", required=True, metavar="DIR", help="the policy directory (like /etc/apparmor.d)")
+    query_.add_argument(
+        "-I", dest="include_dirs", action="append", default=[], metavar="DIR",
+        help="search DIR for 'include <...>' before the policy directory (repeatable)",
+    )
+    query_.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    query_.add_argument("profile", metavar="PROFILE", help="the profile's name, 'parent//child' for a child or hat")
+    query_.add_argument("request", nargs="+", metavar="REQUEST", help="the request, as one or several words")
+    query_.set_defaults(run=_run_query, subparser=query_)
     return parser
 
 
@@ -195,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_usage(sys.stderr)
-            print("armorsmith: error: a command is required (available: lint)", file=sys.stderr)
+            print("armorsmith: error: a command is required (available: lint, query)", file=sys.stderr)
             return 2
         return args.run(args.subparser, args)
     except SystemExit as exit_:

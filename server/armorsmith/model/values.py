@@ -76,7 +76,9 @@ def value_of(node: Node, source: bytes) -> Value:
             node = only
     raw = node_text(node, source)
     start = node.start_byte
-    if node.type == "string":
+    # A string aliased to another node type (a quoted top-level profile name) is a string.
+    quoted = node.type == "string" or (node.named_child_count == 0 and raw.startswith('"'))
+    if quoted:
         body = source[start + 1 : max(start + 1, node.end_byte - 1)]
         variables = tuple(
             VarRef(match.group(1).decode("ascii"), Span(start + 1 + match.start(), start + 1 + match.end()))

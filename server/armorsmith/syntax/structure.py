@@ -44,12 +44,13 @@ _PROFILES = frozenset({"profile", "hat"})
 _ANYWHERE = frozenset({"include", "comment"})
 
 
-def guess_role(path: str | None, root: Node) -> FileRole:
+def guess_role(path: str | None, root: Node | None) -> FileRole:
     """Return the role of the file at `path` (None when it has no name) with tree `root`.
 
     A file under a directory called abstractions, tunables, local, abi or includes, or under
     a `*.d` directory inside the policy tree (like `apache2.d`), is a fragment.  Otherwise a
-    named file is a policy file; a nameless one is a policy file when it defines a profile.
+    named file is a policy file (its tree is not needed); a nameless one is a policy file
+    when it defines a profile.
     """
     if path is not None:
         parents = PurePath(path).parts[:-1]
@@ -57,7 +58,7 @@ def guess_role(path: str | None, root: Node) -> FileRole:
             if name in FRAGMENT_DIRECTORIES or (name.endswith(".d") and name != "apparmor.d"):
                 return FileRole.FRAGMENT
         return FileRole.POLICY
-    has_profile = any(child.type in _PROFILES for child in root.named_children)
+    has_profile = root is not None and any(child.type in _PROFILES for child in root.named_children)
     return FileRole.POLICY if has_profile else FileRole.FRAGMENT
 
 
