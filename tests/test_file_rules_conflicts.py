@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from armorsmith.checks.exec_conflicts import ExecRule, find_conflicts, is_exact
+from armorsmith.aare import is_exact
+from armorsmith.checks.exec_conflicts import ExecRule, find_conflicts
 from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.ide import lint_document
 from armorsmith.model import Access, Span

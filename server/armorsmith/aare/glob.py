@@ -140,3 +140,27 @@ class Aare:
         if not self.intersects(other):
             return _automaton(other._key).is_empty
         return _covers(self._key, other._key)
+
+
+def is_exact(path: str) -> bool:
+    """Whether upstream compiles `path` as an exact match, which beats every wildcard.
+
+    libapparmor_re calls a rule exact when its expression has no star, plus, any-character
+    or negated class (aare_rules.cc `add_rule_vec`): so alternations (`{a,b}`) and plain
+    classes (`[ab]`) stay exact, while `*`, `**`, `?` and `[^...]` do not.
+    """
+    escaped = in_class = False
+    for index, char in enumerate(path):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "*?":
+            return False
+        elif char == "[" and not in_class:
+            if path[index + 1 : index + 2] == "^":
+                return False
+            in_class = True
+        elif char == "]":
+            in_class = False
+    return True

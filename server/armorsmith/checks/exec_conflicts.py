@@ -53,7 +53,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from armorsmith.aare import Aare
+from armorsmith.aare import Aare, is_exact
 from armorsmith.diagnostics import Code, Diagnostic, Related
 from armorsmith.model import Access, Owner, Qualifiers, Rule, Span
 from armorsmith.model.rules.file import ExecKind, ExecMode, Fallback, FilePerm, FileRule, label_has_namespace
@@ -71,7 +71,6 @@ __all__ = [
     "ExecRule",
     "exec_rules",
     "find_conflicts",
-    "is_exact",
     "report",
     "resolved_exec_rules",
     "run",
@@ -148,30 +147,6 @@ def _glob(rule: ExecRule) -> Aare | None:
         return None
     glob, _ = Aare.parse(rule.path)
     return glob
-
-
-def is_exact(path: str) -> bool:
-    """Whether upstream compiles `path` as an exact match, which beats every wildcard.
-
-    libapparmor_re calls a rule exact when its expression has no star, plus, any-character
-    or negated class (aare_rules.cc `add_rule_vec`): so alternations (`{a,b}`) and plain
-    classes (`[ab]`) stay exact, while `*`, `**`, `?` and `[^...]` do not.
-    """
-    escaped = in_class = False
-    for index, char in enumerate(path):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "*?":
-            return False
-        elif char == "[" and not in_class:
-            if path[index + 1 : index + 2] == "^":
-                return False
-            in_class = True
-        elif char == "]":
-            in_class = False
-    return True
 
 
 def _may_share(rule: ExecRule, other: ExecRule) -> bool:

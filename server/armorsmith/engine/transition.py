@@ -4,8 +4,8 @@ Two decisions, as upstream's John Johansen puts it ("the profile always controls
 transition", mediation.md §3.1):
 
 1. which exec rule of the current profile applies to the executable: among the allowing
-   rules whose path matches, an exact path wins over a glob, then the longest literal left
-   part (overlaps that cannot be ordered are a compile error, reported by the
+   rules whose path matches, an exact path (no wildcard; alternations allowed) wins over a
+   glob, then the longest literal left part (overlaps that cannot be ordered are a compile error, reported by the
    `exec-conflict` check);
 2. where that rule's mode leads (kernel `x_to_label()`): `ix` stays in the profile, `ux`
    runs unconfined, `px` searches every top-level profile for the best attachment, `cx`
@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from armorsmith.aare import Aare
+from armorsmith.aare import Aare, is_exact
 from armorsmith.model.rules.file import ExecKind, ExecMode, Fallback, FileRule
 
 from .attach import find_attach
@@ -68,13 +68,14 @@ class Transition:
 
 
 def _rank(ref: RuleRef) -> tuple[int, int]:
-    """Order exec rules as the compiler does: exact paths first, then longest literal left part."""
+    """Order exec rules as the compiler does: exact paths first (alternations count as
+    exact, as in libapparmor_re), then the longest literal left part."""
     rule = ref.rule
     assert isinstance(rule, FileRule)
     glob, _ = Aare.parse(rule.path_text) if not rule.is_bare else (None, ())
     if glob is None:
         return (0, 0)
-    return (1 if glob.is_literal else 0, len(glob.literal_prefix))
+    return (1 if is_exact(rule.path_text) else 0, len(glob.literal_prefix))
 
 
 def _winner(decision: Decision) -> RuleRef | None:
