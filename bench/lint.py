@@ -6,8 +6,9 @@ Agreement is over the 2225 runnable static simple_tests, each run from upstream'
 (``<scratch>/parser/tst``, include search dir ``simple_tests``); a tool agrees on a case
 when it reports an error exactly when EXRESULT is FAIL.
 
-- armorsmith: ``armorsmith.ide.lint_document`` in-process, through the conformance
-  runner's `conformance.product.Linter`; best of N runs.
+- armorsmith: ``armorsmith.ide.lint_document`` in-process with includes resolved from
+  the disk, through the conformance runner's `conformance.product.Linter`; best of N
+  runs, each with a fresh include cache (as one CLI run keeps one).
 - ``apparmor_parser -Q -K``: one process per file, one run (it also compiles policy).
 - ``apparmor-lint`` from ``apparmor-language-server`` 0.10.0 with ``--no-parser`` (its
   own checks, not its cross-check with apparmor_parser): one process over the whole
@@ -34,7 +35,7 @@ from bench.references import (
 )
 from bench.report import Goal, Row, Table, milliseconds, per_second
 from conformance.corpus import StaticCase, build_upstream_layout, load_static_cases, policy_files
-from conformance.product import Linter, load_ide
+from conformance.product import load_product
 from conformance.results import Rate
 
 COLUMNS = ["time", "files/s", "per file", "agreement"]
@@ -121,26 +122,30 @@ class LintThroughput:
         )
         with tempfile.TemporaryDirectory(prefix="armorsmith-bench-") as scratch:
             tst = build_upstream_layout(corpus, Path(scratch))
+            policy = corpus.profiles / "apparmor.d"
             measured = [
-                self._armorsmith(files, cases, tst, settings.runs),
+                self._armorsmith(files, cases, tst, settings.runs, policy),
                 self._apparmor_parser(settings, files, cases, tst),
-                self._als(files, cases, tst, corpus.profiles / "apparmor.d"),
+                self._als(files, cases, tst, policy),
             ]
         table.rows += [tool.row for tool in measured]
         table.goals += goals(*measured)
         return table
 
-    def _armorsmith(self, files: list[Path], cases: list[StaticCase], tst: Path, runs: int) -> Measured:
-        linter = Linter(load_ide())
+    def _armorsmith(self, files: list[Path], cases: list[StaticCase], tst: Path, runs: int,
+                    policy: Path) -> Measured:
+        product = load_product()
         sources = [(str(path), path.read_bytes()) for path in files]
         best = float("inf")
         for _ in range(runs):
+            linter = product.linter((policy,), policy)
             started = time.perf_counter()
             for path, source in sources:
                 linter.lint(path, source)
             best = min(best, time.perf_counter() - started)
+        linter = product.linter((tst / "simple_tests",), tst)
         errors = [linter.lint(str(tst / case.path), (tst / case.path).read_bytes()).error is not None for case in cases]
-        note = f"in-process lint_document, best of {runs} runs"
+        note = f"in-process lint_document, includes resolved, best of {runs} runs"
         return _measured("armorsmith lint", best, len(files), agreement(cases, errors), note)
 
     def _apparmor_parser(self, settings: Settings, files: list[Path], cases: list[StaticCase], tst: Path) -> Measured:

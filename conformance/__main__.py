@@ -20,7 +20,7 @@ from conformance.corpus import Corpus, CorpusError, build_upstream_layout
 from conformance.deviations import load_known_deviations, reconcile
 from conformance.generated import CACHE, unpack_generated
 from conformance.parallel import default_jobs
-from conformance.product import Linter, ProductError, SyntaxChecker, load_ide, load_syntax
+from conformance.product import ProductError, SyntaxChecker, load_product, load_syntax
 from conformance.report import SuiteReport, render_json, render_text
 from conformance.results import SuiteResult
 from conformance.sections import ListingError
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         _check_sections(args.deviations, known, set(SUITES), "suite")
         _check_sections(args.baseline, baseline, {n for n, s in SUITES.items() if not s.gating}, "tracked suite")
         checker = SyntaxChecker(load_syntax())
-        linter = Linter(load_ide())
+        product = load_product()
     except (CorpusError, ListingError, ProductError) as error:
         print(f"conformance: {error}", file=sys.stderr)
         return 2
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr)
                 return 2
             tst = build_upstream_layout(corpus, Path(scratch), generated.root if generated else None)
-            context = Context(corpus, tst, checker, linter, args.jobs, generated, families)
+            context = Context(corpus, tst, checker, product, args.jobs, generated, families)
             results = [suite.run(context) for suite in selected]
         except CorpusError as error:
             print(f"conformance: {error}", file=sys.stderr)

@@ -7,6 +7,7 @@ API and turns its answers into the small values the suites compare.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -78,27 +79,50 @@ class LintFinding:
     first: str | None
 
 
-def load_ide() -> ModuleType:
-    """Import ``armorsmith.ide``, or explain how to make it importable."""
+def load_product() -> Product:
+    """Import ``armorsmith.ide`` and ``armorsmith.resolve``, or explain how to make them importable."""
     try:
-        from armorsmith import ide
+        from armorsmith import ide, resolve
     except ImportError as error:
         raise ProductError(
-            f"cannot import armorsmith.ide ({error}); run `make` to build .venv, "
+            f"cannot import armorsmith's lint API ({error}); run `make` to build .venv, "
             "then run the conformance suite with .venv/bin/python -m conformance"
         ) from error
-    return ide
+    return Product(ide, resolve)
+
+
+class Product:
+    """armorsmith's lint API (``armorsmith.ide`` and ``armorsmith.resolve``), loaded once."""
+
+    def __init__(self, ide: ModuleType, resolve: ModuleType) -> None:
+        self._ide = ide
+        self._resolve = resolve
+
+    def linter(self, search_dirs: tuple[Path, ...], base_dir: Path) -> Linter:
+        """A linter that resolves includes from the disk as ``apparmor_parser -I DIR...`` run in ``base_dir`` does.
+
+        ``include <x>`` is looked up in ``search_dirs`` in order; ``include "x"`` relative
+        to ``base_dir``. The linter keeps one include cache for all the files it lints, as
+        the CLI does for one run.
+        """
+        fs = self._resolve.DiskFileSystem()
+        config = self._resolve.ResolveConfig(
+            search_dirs=tuple(str(directory) for directory in search_dirs), base_dir=str(base_dir), fs=fs
+        )
+        return Linter(self._ide, config, self._resolve.IncludeCache(fs))
 
 
 class Linter:
-    """Lints sources with ``armorsmith.ide.lint_document``, as ``armorsmith lint`` does."""
+    """Lints sources with ``armorsmith.ide.lint_document``, includes resolved, as ``armorsmith lint`` does."""
 
-    def __init__(self, ide: ModuleType) -> None:
+    def __init__(self, ide: ModuleType, config: object, cache: object) -> None:
         self._ide = ide
+        self._config = config
+        self._cache = cache
 
     def lint(self, path: str, source: bytes) -> LintFinding:
         """Lint ``source`` as the document ``path`` and describe its first findings."""
-        diagnostics = self._ide.lint_document(path, source)
+        diagnostics = self._ide.lint_document(path, source, config=self._config, cache=self._cache)
         error = next((d for d in diagnostics if d.severity.value == "error"), None)
         first = diagnostics[0] if diagnostics else None
         return LintFinding(_describe(source, error), _describe(source, first))

@@ -24,7 +24,7 @@ from conformance.corpus import ENV_VAR, CorpusError, StaticCase
 from conformance.deviations import load_known_deviations, reconcile
 from conformance.generated import read_header, unpack_generated
 from conformance.parallel import map_cases
-from conformance.product import SyntaxFinding
+from conformance.product import Product, SyntaxFinding
 from conformance.report import render_breakdown
 from conformance.results import Deviation, Rate, SuiteResult
 from conformance.sections import ListingError
@@ -287,10 +287,16 @@ def _fake_syntax() -> types.ModuleType:
     )
 
 
-def _fake_ide() -> types.ModuleType:
-    """A stand-in for armorsmith.ide: the word ERROR is an error, WARN a warning."""
+def _fake_product(seen: list[tuple[str, tuple[str, ...], str]]) -> Product:
+    """A stand-in for armorsmith's lint API: the word ERROR is an error, WARN a warning.
 
-    def lint_document(path: str, source: bytes) -> list[types.SimpleNamespace]:
+    Each call records the document's name with the include search dirs and base dir it
+    was linted with, in ``seen``.
+    """
+
+    def lint_document(path: str, source: bytes, *, config: types.SimpleNamespace,
+                      cache: object) -> list[types.SimpleNamespace]:
+        seen.append((path, config.search_dirs, config.base_dir))
         found = []
         for word, severity in ((b"ERROR", "error"), (b"WARN", "warning")):
             at = source.find(word)
@@ -301,7 +307,11 @@ def _fake_ide() -> types.ModuleType:
                 ))
         return sorted(found, key=lambda diagnostic: diagnostic.start)
 
-    return types.SimpleNamespace(lint_document=lint_document)  # type: ignore[return-value]
+    ide = types.SimpleNamespace(lint_document=lint_document)
+    resolve = types.SimpleNamespace(
+        DiskFileSystem=object, IncludeCache=lambda fs: object(), ResolveConfig=types.SimpleNamespace,
+    )
+    return Product(ide, resolve)  # type: ignore[arg-type]
 
 
 def _corpus(root: Path, cases: dict[str, tuple[str, str, str]]) -> Path:
@@ -355,7 +365,8 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     """Run the runner's main() on a synthetic corpus with the given known-deviations and baseline texts."""
     monkeypatch.setenv(ENV_VAR, str(_corpus(tmp_path / "corpus", CASES)))
     monkeypatch.setattr(runner, "load_syntax", _fake_syntax)
-    monkeypatch.setattr(runner, "load_ide", _fake_ide)
+    seen: list[tuple[str, tuple[str, ...], str]] = []
+    monkeypatch.setattr(runner, "load_product", lambda: _fake_product(seen))
     monkeypatch.setattr(runner, "CACHE", tmp_path / "cache" / "generated")
     known = tmp_path / "known.txt"
     baseline = tmp_path / "baseline.txt"
@@ -367,6 +378,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         return status, capsys.readouterr().out
 
     run_with.baseline = baseline  # type: ignore[attr-defined]
+    run_with.seen = seen  # type: ignore[attr-defined]
     return run_with
 
 
@@ -407,6 +419,19 @@ def test_tracked_suite_reports_unlisted_deviations_without_failing(run) -> None:
     assert "PASS cases with a false error: 1 (0 listed; each case with --verbose)" in out
     assert "Baseline: 3 rates compared, 0 regressed, 0 without a bound, 0 better" in out
     assert "simple_tests/file/false_error.sd" not in out
+
+
+def test_lint_suites_resolve_includes_as_upstream_runs_them(run) -> None:
+    """Ensure that cases are linted at their layout path, searching simple_tests/ from parser/tst; profiles from apparmor.d."""
+    status, _ = run(FULL_LISTING, "--suite", "static-lint", "--suite", "profiles-lint", "--suite", "generated",
+                    "--family", "generated_x")
+    assert status == 0
+    by_name = {Path(path).relative_to(Path(path).parents[2]).as_posix(): (dirs, base) for path, dirs, base in run.seen}
+    dirs, base = by_name["simple_tests/file/ok.sd"]
+    assert Path(base).parts[-2:] == ("parser", "tst") and dirs == (str(Path(base) / "simple_tests"),)
+    assert by_name["simple_tests/generated_x/ok.sd"] == (dirs, base)
+    policy = next(dirs for path, dirs, _ in run.seen if path.endswith("usr.bin.x"))
+    assert policy[0].endswith("profiles/apparmor.d")
 
 
 def test_verbose_lists_each_tracked_deviation_with_our_first_diagnostic_and_upstreams_message(run) -> None:

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from conformance.corpus import Corpus
 from conformance.generated import GeneratedCases
-from conformance.product import Linter, SyntaxChecker
+from conformance.product import Product, SyntaxChecker
 from conformance.results import SuiteResult
 
 
@@ -24,7 +24,7 @@ class Context:
     corpus: Corpus
     tst_dir: Path
     syntax: SyntaxChecker
-    lint: Linter
+    product: Product
     jobs: int = 1
     generated: GeneratedCases | None = None
     families: tuple[str, ...] = ()

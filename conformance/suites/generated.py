@@ -2,7 +2,8 @@
 
 The cases are unpacked from the corpus's tarball into the cache (see
 `conformance.generated`) and linked into upstream's layout as
-``simple_tests/<family>/``, where upstream's build writes them. Each counts as FAIL when
+``simple_tests/<family>/``, where upstream's build writes them, and linted with the
+includes of the static-lint suite. Each counts as FAIL when
 ``lint_document`` reports an error-severity diagnostic; its expected verdict is read from
 its header. The suite is tracked: its rates per family are held to the baseline. The
 cases are linted on a pool of worker processes (``--jobs``).
@@ -46,7 +47,8 @@ class GeneratedSuite:
         if context.families:
             result.scope = tuple(f"simple_tests/{family}/" for family in families)
         started = time.perf_counter()
-        outcomes = map_cases(partial(lint_case, context.lint, simple_tests), cases, context.jobs)
+        linter = context.product.linter((simple_tests,), context.tst_dir)
+        outcomes = map_cases(partial(lint_case, linter, simple_tests), cases, context.jobs)
         result.seconds = time.perf_counter() - started
         overall = Tally()
         by_family = {family: Tally() for family in families}

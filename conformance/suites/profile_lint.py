@@ -1,7 +1,8 @@
 """Upstream's real policy tree, which must lint without any error-severity diagnostic.
 
 Covers the same files as the profiles-syntax suite (``abi/`` holds kernel feature
-descriptions, not policy). Every one is a file upstream ships and loads, so any error
+descriptions, not policy), with ``profiles/apparmor.d`` as the include search dir and the
+directory relative includes start from, as ``apparmor_parser`` run in /etc/apparmor.d. Every one is a file upstream ships and loads, so any error
 lint reports on it is a false error. The suite gates: it is at 100%, and a false error
 on a real profile is a bug, never unfinished work.
 """
@@ -31,7 +32,9 @@ class ProfileLintSuite:
         files = policy_files(context.corpus)
         result = SuiteResult(self.name, self.title, timed="linting")
         started = time.perf_counter()
-        findings = map_cases(partial(lint_path, context.lint), [str(path) for path in files], context.jobs)
+        policy = context.corpus.profiles / "apparmor.d"
+        linter = context.product.linter((policy,), policy)
+        findings = map_cases(partial(lint_path, linter), [str(path) for path in files], context.jobs)
         result.seconds = time.perf_counter() - started
         for path, finding in zip(files, findings):
             if finding.error is not None:

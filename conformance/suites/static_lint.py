@@ -1,8 +1,9 @@
 """Upstream's static simple_tests, judged by every diagnostic ``lint_document`` reports.
 
 Each of the 2225 runnable cases is linted at its path inside upstream's layout
-(``<scratch>/parser/tst/simple_tests``), as upstream's harness compiles it, and counts
-as FAIL when lint reports an error-severity diagnostic. The suite is tracked while the
+(``<scratch>/parser/tst/simple_tests``) as upstream's harness compiles it: ``include
+<x>`` searches ``simple_tests/``, ``include "x"`` is relative to ``parser/tst``. A case
+counts as FAIL when lint reports an error-severity diagnostic. The suite is tracked while the
 semantic checks are being built: it reports agreement, false errors on PASS cases and
 FAIL cases caught, overall and per directory, and is held to its baseline.
 """
@@ -45,7 +46,8 @@ class StaticLintSuite:
         paths = [str(context.tst_dir / case.path) for case in cases]
         result = SuiteResult(self.name, self.title, timed="linting", group_heading="directory")
         started = time.perf_counter()
-        findings = map_cases(partial(lint_path, context.lint), paths, context.jobs)
+        linter = context.product.linter((context.tst_dir / "simple_tests",), context.tst_dir)
+        findings = map_cases(partial(lint_path, linter), paths, context.jobs)
         result.seconds = time.perf_counter() - started
         overall = Tally()
         by_directory: dict[str, Tally] = {}
