@@ -88,3 +88,16 @@ def test_usage_errors(policy: Path, capsys: pytest.CaptureFixture[str], argv: li
     """Ensure that an unknown profile or an unreadable request exits 2 with a clear message."""
     status, _, err = _run(capsys, "query", "--policy", str(policy), *argv)
     assert status == 2 and message in err
+
+
+def test_peer_half_of_a_signal(policy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that a signal query reports the receiver's half and what it needs."""
+    status, out, _ = _run(
+        capsys, "query", "--policy", str(policy), "--format", "json", "master", "signal send term peer=local"
+    )
+    record = json.loads(out)
+    assert status == 0
+    assert record["peer"]["profile"] == "local"
+    assert record["peer"]["request"] == "signal (receive) set=(term) peer=master"
+    # local is in complain mode: its missing half is allowed and logged.
+    assert record["peer"]["outcome"] == "complain"

@@ -81,3 +81,12 @@ def test_complain_mode_keeps_explicit_denials() -> None:
     """Ensure that an explicit deny rule still denies in complain mode."""
     profile = _profile("profile p flags=(complain) {\n  deny capability mknod,\n}\n")
     assert decide(profile, _request("capability mknod")).outcome is Outcome.DENY
+
+
+def test_all_rule_applies_to_every_kind() -> None:
+    """Ensure that `all,` allows requests of any kind and a deny rule still wins over it."""
+    profile = _profile("profile p {\n  all,\n  deny capability sys_admin,\n}\n")
+    assert decide(profile, _request("capability chown")).outcome is Outcome.ALLOW
+    assert decide(profile, _request("/etc/passwd rw")).outcome is Outcome.ALLOW
+    assert decide(profile, _request("signal send set=term peer=x")).outcome is Outcome.ALLOW
+    assert decide(profile, _request("capability sys_admin")).outcome is Outcome.DENY

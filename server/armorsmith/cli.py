@@ -163,6 +163,7 @@ def _query_record(result: QueryResult) -> dict[str, object]:
         "allowed_by": [{"rule": r.text, "path": r.path, "line": r.line} for r in result.allowed_by],
         "denied_by": [{"rule": r.text, "path": r.path, "line": r.line} for r in result.denied_by],
         "transition": result.transition,
+        "peer": result.peer,
         "explanation": list(result.explanation),
     }
 

@@ -7,6 +7,7 @@ resolve layer, requests are rules with concrete values (from a query or a log re
 
 from .attach import Attachment, find_attach
 from .build import build_policy, engine_profile
+from .crosscheck import CrossCheck, cross_check, mirror_request
 from .decide import Decision, Outcome, decide, decide_rules
 from .profiles import EngineProfile, Mode, PolicySet, RuleRef, mode_of
 from .requests import ExecRequest, parse_request, quote_path
@@ -14,6 +15,7 @@ from .transition import Landing, Transition, exec_transition
 
 __all__ = [
     "Attachment",
+    "CrossCheck",
     "Decision",
     "EngineProfile",
     "ExecRequest",
@@ -24,11 +26,13 @@ __all__ = [
     "RuleRef",
     "Transition",
     "build_policy",
+    "cross_check",
     "decide",
     "decide_rules",
     "engine_profile",
     "exec_transition",
     "find_attach",
+    "mirror_request",
     "mode_of",
     "parse_request",
     "quote_path",

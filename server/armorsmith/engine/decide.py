@@ -90,11 +90,10 @@ def decide_rules(
     empty = type(wanted)(0)
     applicable: list[tuple[RuleRef, enum.Flag]] = []
     for ref in rules:
-        if type(ref.rule) is not type(request):
-            continue
-        granted = ref.rule.grants(request) & wanted
-        if granted:
-            applicable.append((ref, granted))
+        # Each kind answers for requests of its own kind; `all` answers for every kind.
+        granted = ref.rule.grants(request)
+        if type(granted) is type(wanted) and granted & wanted:
+            applicable.append((ref, granted & wanted))
     granted_bits, denied_bits, missing_bits = empty, empty, empty
     allowed_by: dict[int, RuleRef] = {}
     denied_by: dict[int, RuleRef] = {}

@@ -3,7 +3,8 @@
 `load_policy` resolves a set of policy documents (read through the config's file system)
 into the engine's `PolicySet`; `query` decides one request against one profile and returns
 a `QueryResult` in plain terms: the outcome, the permissions granted, denied and missing,
-the rules responsible with their locations, and for `exec PATH` the transition.  Both are
+the rules responsible with their locations, for `exec PATH` the transition, and for IPC
+and ptrace the peer's half of the cross-check.  Both are
 pure: all reading goes through `ResolveConfig.fs`.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from armorsmith.engine import (
+    CrossCheck,
     Decision,
     ExecRequest,
     Landing,
@@ -21,6 +23,7 @@ from armorsmith.engine import (
     RuleRef,
     Transition,
     build_policy,
+    cross_check,
     decide,
     exec_transition,
     parse_request,
@@ -98,6 +101,8 @@ class QueryResult:
     allowed_by: tuple[RuleLocation, ...]
     denied_by: tuple[RuleLocation, ...]
     transition: dict[str, object] | None
+    peer: dict[str, object] | None
+    """For IPC and ptrace, the peer's half: its label, profile, request, outcome, rules."""
     explanation: tuple[str, ...]
 
 
@@ -148,6 +153,45 @@ def _explain(profile: str, decision: Decision, transition: Transition | None) ->
     return lines
 
 
+def _peer_data(loaded: LoadedPolicy, check: CrossCheck) -> dict[str, object]:
+    decision = check.peer_decision
+    return {
+        "label": check.peer_label,
+        "profile": check.peer.fqname if check.peer is not None else None,
+        "known": check.peer_known,
+        "request": check.peer_request,
+        "outcome": decision.outcome.value if decision is not None else None,
+        "allowed_by": [
+            {"rule": r.text, "path": r.path, "line": r.line}
+            for r in _locations(loaded, decision.allowed_by if decision else ())
+        ],
+        "denied_by": [
+            {"rule": r.text, "path": r.path, "line": r.line}
+            for r in _locations(loaded, decision.denied_by if decision else ())
+        ],
+    }
+
+
+def _explain_peer(check: CrossCheck) -> list[str]:
+    if check.peer_label is None:
+        return []
+    if check.peer_label == "unconfined":
+        return ["The peer is unconfined, so its half of the cross-check always passes."]
+    if not check.peer_known:
+        return [
+            f"The peer {check.peer_label} is not a profile of this policy, so its half "
+            f"(`{check.peer_request},`) cannot be checked here."
+        ]
+    decision = check.peer_decision
+    if decision is not None and decision.allowed:
+        return [f"The peer {check.peer_label} allows its half (`{check.peer_request},`)."]
+    return [
+        f"The peer {check.peer_label} must allow its half too, and does not: it needs "
+        f"`{check.peer_request},`. The denial is logged against {check.peer_label}, but the "
+        "requesting task gets the error."
+    ]
+
+
 def _transition_data(transition: Transition) -> dict[str, object]:
     mode = transition.mode
     return {
@@ -178,11 +222,13 @@ def query(loaded: LoadedPolicy, profile_name: str, request_text: str) -> QueryRe
     if request is None:
         raise QueryError(problem or "cannot read the request")
     transition = None
+    check = None
     if isinstance(request, ExecRequest):
         transition = exec_transition(loaded.policy, profile, request.path)
         decision = transition.decision
     else:
-        decision = decide(profile, request)
+        check = cross_check(loaded.policy, profile, request)
+        decision = check.subject if check is not None else decide(profile, request)
     return QueryResult(
         profile=profile.fqname,
         mode=profile.mode.value,
@@ -196,5 +242,8 @@ def query(loaded: LoadedPolicy, profile_name: str, request_text: str) -> QueryRe
         allowed_by=_locations(loaded, decision.allowed_by),
         denied_by=_locations(loaded, decision.denied_by),
         transition=_transition_data(transition) if transition is not None else None,
-        explanation=tuple(_explain(profile.fqname, decision, transition)),
+        peer=_peer_data(loaded, check) if check is not None and check.peer_label is not None else None,
+        explanation=tuple(
+            _explain(profile.fqname, decision, transition) + (_explain_peer(check) if check else [])
+        ),
     )
