@@ -9,6 +9,7 @@ from .attach import Attachment, find_attach
 from .build import build_policy, engine_profile
 from .crosscheck import CrossCheck, cross_check, mirror_request
 from .decide import Decision, Outcome, decide, decide_rules
+from .labels import Home, HomeReason, Label, LabelPart, home_of, parse_label
 from .profiles import EngineProfile, Mode, PolicySet, RuleRef, mode_of
 from .requests import ExecRequest, parse_request, quote_path
 from .transition import Landing, Transition, exec_transition
@@ -19,6 +20,10 @@ __all__ = [
     "Decision",
     "EngineProfile",
     "ExecRequest",
+    "Home",
+    "HomeReason",
+    "Label",
+    "LabelPart",
     "Landing",
     "Mode",
     "Outcome",
@@ -32,8 +37,10 @@ __all__ = [
     "engine_profile",
     "exec_transition",
     "find_attach",
+    "home_of",
     "mirror_request",
     "mode_of",
+    "parse_label",
     "parse_request",
     "quote_path",
 ]
