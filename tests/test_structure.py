@@ -51,6 +51,7 @@ def test_includes_and_hats_are_allowed_anywhere() -> None:
         ("/etc/apparmor.d/tunables/home.d/site", FileRole.FRAGMENT),
         ("/etc/apparmor.d/local/usr.bin.foo", FileRole.FRAGMENT),
         ("/etc/apparmor.d/apache2.d/phpsysinfo", FileRole.FRAGMENT),
+        ("/etc/apparmor.d/abi/4.0", FileRole.FEATURES),
         ("profile.sd", FileRole.POLICY),
     ],
 )

@@ -36,6 +36,7 @@ from . import (
     profile_flags,
     profile_names,
     qualifier_blocks,
+    redundant_rules,
 )
 
 __all__ = ["CHECKS", "CheckContext", "run_checks"]
@@ -67,6 +68,7 @@ CHECKS: tuple[ModuleType, ...] = (
     qualifier_blocks,
     change_profile_conflicts,
     abi,
+    redundant_rules,
 )
 """Every check module, run in this order."""
 

@@ -830,6 +830,28 @@ class Code(enum.Enum):
         apparmor_parser rejects the profile with a syntax error.
         """,
     )
+
+    REDUNDANT_RULE = (
+        "redundant-rule",
+        Severity.INFO,
+        """
+        Another rule of the same profile, kind and qualifiers already allows (or denies)
+        everything this rule does: a repeated rule, a narrower path next to a glob, or a rule
+        that an included abstraction already grants. It changes nothing, makes the profile
+        longer to review, and silently widens access again if the covering rule is narrowed
+        later. The fix deletes the rule and is safe: the profile allows exactly the same.
+        """,
+    )
+    SHADOWED_BY_DENY = (
+        "shadowed-by-deny",
+        Severity.WARNING,
+        """
+        A `deny` rule of the same profile refuses everything this allow rule allows, at the
+        same or a higher priority, and deny rules win over allow rules: the allow rule has
+        no effect. Either the deny rule is too wide or the allow rule is not needed; which
+        one is the author's call, so there is no automatic fix.
+        """,
+    )
     QUALIFIER_NOT_ALLOWED = (
         "qualifier-not-allowed",
         Severity.ERROR,

@@ -2,25 +2,31 @@
 
 The resolve layer gives each profile its effective rules with values as written; the engine
 needs them concrete.  `build_policy` expands every `Value` inside every rule (and the
-attachments) in the profile where it is used: a value standing for several strings becomes
-the alternation `{a,b}` of them, which matches exactly what the separate values match.
-A value whose expansion failed keeps its text (the failure is already a diagnostic).
-
-Known limit: a value holding a `,` outside braces would be split by that alternation;
-upstream values do not contain one.
+attachments) in the profile where it is used.  A rule whose values stand for several
+strings becomes one rule per combination, all with the range of the rule as written, as
+upstream compiles one rule per value: joining the strings into a `{a,b}` alternation would
+not match the same paths (`/a/**` never matches `/a/`, while `{/a/**,/b}` does).  Past
+`MAX_COPIES` combinations the strings of each value are joined after all, a documented
+approximation for pathological variables.  A value whose expansion failed keeps its text
+(the failure is already a diagnostic).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable
 
-from armorsmith.model import Value
+from armorsmith.model import Rule, Value
 from armorsmith.resolve import Resolution, ResolvedProfile
 
 from .profiles import EngineProfile, PolicySet, RuleRef, mode_of
 
 __all__ = ["build_policy", "engine_profile"]
+
+
+MAX_COPIES = 256
+"""The most copies one rule is expanded into before values are joined instead."""
 
 
 def _join(strings: tuple[str, ...]) -> str:
@@ -34,30 +40,61 @@ class _Expander:
         self._resolution = resolution
         self._profile = profile
 
-    def value(self, value: Value) -> Value:
+    def strings(self, value: Value) -> tuple[str, ...]:
+        """Every string `value` stands for, or its text when it has no variables or fails."""
         if not value.variables:
-            return value
-        strings = self._resolution.expand(value, self._profile)
-        if not strings:
-            return value
-        text = _join(strings)
-        return dataclasses.replace(value, text=text, variables=())
+            return (value.text,)
+        return self._resolution.expand(value, self._profile) or (value.text,)
 
-    def any(self, obj: object) -> object:
-        if isinstance(obj, Value):
-            return self.value(obj)
-        if isinstance(obj, tuple):
-            items = tuple(self.any(item) for item in obj)
-            return obj if all(a is b for a, b in zip(items, obj)) else items
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            changes = {}
-            for field in dataclasses.fields(obj):
-                current = getattr(obj, field.name)
-                new = self.any(current)
-                if new is not current:
-                    changes[field.name] = new
-            return dataclasses.replace(obj, **changes) if changes else obj
-        return obj
+    def rules(self, rule: Rule) -> list[Rule]:
+        """The copies of `rule` with concrete values: one per combination of them."""
+        choices: dict[Value, tuple[str, ...]] = {}
+        for value in _values(rule):
+            if value.variables and value not in choices:
+                choices[value] = self.strings(value)
+        if not choices:
+            return [rule]
+        count = 1
+        for strings in choices.values():
+            count *= len(strings)
+        if count > MAX_COPIES:
+            joined = {value: _join(strings) for value, strings in choices.items()}
+            return [_substitute(rule, joined)]
+        values = list(choices)
+        return [
+            _substitute(rule, dict(zip(values, combination)))
+            for combination in itertools.product(*(choices[value] for value in values))
+        ]
+
+
+def _values(obj: object) -> list[Value]:
+    """Every `Value` inside a rule, its conditionals and groups."""
+    if isinstance(obj, Value):
+        return [obj]
+    if isinstance(obj, tuple):
+        return [value for item in obj for value in _values(item)]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [value for field in dataclasses.fields(obj) for value in _values(getattr(obj, field.name))]
+    return []
+
+
+def _substitute(obj: object, texts: dict[Value, str]) -> object:
+    """Return `obj` with each `Value` in `texts` given that text (and no variables)."""
+    if isinstance(obj, Value):
+        text = texts.get(obj)
+        return obj if text is None else dataclasses.replace(obj, text=text, variables=())
+    if isinstance(obj, tuple):
+        items = tuple(_substitute(item, texts) for item in obj)
+        return obj if all(a is b for a, b in zip(items, obj)) else items
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {}
+        for field in dataclasses.fields(obj):
+            current = getattr(obj, field.name)
+            new = _substitute(current, texts)
+            if new is not current:
+                changes[field.name] = new
+        return dataclasses.replace(obj, **changes) if changes else obj
+    return obj
 
 
 def engine_profile(
@@ -65,7 +102,11 @@ def engine_profile(
 ) -> EngineProfile:
     """Return the engine's view of one resolved profile and, recursively, its children."""
     expander = _Expander(resolution, resolved)
-    rules = tuple(RuleRef(expander.any(placed.rule), placed.origin.document) for placed in resolved.rules)
+    rules = tuple(
+        RuleRef(rule, placed.origin.document)
+        for placed in resolved.rules
+        for rule in expander.rules(placed.rule)
+    )
     model = resolved.profile
     written = model.attachment
     if written is None and model.name is not None and model.keyword is None:

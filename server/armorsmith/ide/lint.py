@@ -38,13 +38,17 @@ def lint_document(
 ) -> list[Diagnostic]:
     """Return the diagnostics for the document `path` whose content is `source`.
 
-    `path` names the document but is not read: it decides whether the file is a policy file
-    or a fragment (see `armorsmith.syntax.guess_role`), and relative includes do not depend
+    `path` names the document but is not read: it decides whether the file is a policy file,
+    a fragment or a feature ABI description, which is not policy and gets no diagnostics
+    (see `armorsmith.syntax.guess_role`), and relative includes do not depend
     on it (upstream opens them from its working directory, `config.base_dir`).  Without
     `config` nothing outside the document is looked at.  `cache` keeps parsed include files
     between calls; pass the same one for every file of a run.  Diagnostics are ordered by
     position, then by code.
     """
+    if guess_role(path, None) is FileRole.FEATURES:
+        # Feature ABI files are not in the policy language; nothing here applies to them.
+        return []
     parsed = parse(source)
     found = list(parsed.errors)
     role = guess_role(path, parsed.root)

@@ -107,7 +107,15 @@ class QueryResult:
 
 
 def _locations(loaded: LoadedPolicy, refs: tuple[RuleRef, ...]) -> tuple[RuleLocation, ...]:
-    return tuple(RuleLocation(ref.rule.render(), ref.path, loaded.line_of(ref)) for ref in refs)
+    """The rules as written, once each (a rule with multi-valued variables has copies)."""
+    seen: set[tuple[str | None, int]] = set()
+    found = []
+    for ref in refs:
+        key = (ref.path, ref.rule.span.start)
+        if key not in seen:
+            seen.add(key)
+            found.append(RuleLocation(ref.rule.render(), ref.path, loaded.line_of(ref)))
+    return tuple(found)
 
 
 def _explain(profile: str, decision: Decision, transition: Transition | None) -> list[str]:

@@ -34,9 +34,12 @@ class FileRole(enum.Enum):
     """A file apparmor_parser loads: a preamble, then profiles."""
     FRAGMENT = "fragment"
     """An abstraction, tunable or other file that is only ever included."""
+    FEATURES = "features"
+    """A feature ABI description under `abi/` (`capability {0xffffff ...`): not policy at
+    all; apparmor_parser reads it with a parser of its own when `abi <abi/4.0>,` names it."""
 
 
-FRAGMENT_DIRECTORIES = frozenset({"abstractions", "tunables", "local", "abi", "includes"})
+FRAGMENT_DIRECTORIES = frozenset({"abstractions", "tunables", "local", "includes"})
 """Directory names whose files are included by others rather than loaded."""
 
 _PREAMBLE = frozenset({"variable_assignment", "boolean_assignment", "alias_rule", "abi"})
@@ -47,13 +50,16 @@ _ANYWHERE = frozenset({"include", "comment"})
 def guess_role(path: str | None, root: Node | None) -> FileRole:
     """Return the role of the file at `path` (None when it has no name) with tree `root`.
 
-    A file under a directory called abstractions, tunables, local, abi or includes, or under
-    a `*.d` directory inside the policy tree (like `apache2.d`), is a fragment.  Otherwise a
+    A file right under a directory called `abi` is a feature description; a file under a
+    directory called abstractions, tunables, local or includes, or under a `*.d` directory
+    inside the policy tree (like `apache2.d`), is a fragment.  Otherwise a
     named file is a policy file (its tree is not needed); a nameless one is a policy file
     when it defines a profile.
     """
     if path is not None:
         parents = PurePath(path).parts[:-1]
+        if parents and parents[-1] == "abi":
+            return FileRole.FEATURES
         for name in parents:
             if name in FRAGMENT_DIRECTORIES or (name.endswith(".d") and name != "apparmor.d"):
                 return FileRole.FRAGMENT
@@ -85,7 +91,7 @@ def _describe(node: Node) -> str:
 
 def structure_errors(root: Node, role: FileRole) -> tuple[Diagnostic, ...]:
     """Return the file-level structure errors of the tree under `root` for a file of `role`."""
-    if role is FileRole.FRAGMENT:
+    if role is not FileRole.POLICY:
         return ()
     found: list[Diagnostic] = []
     seen_profile = False
