@@ -202,6 +202,18 @@ class Code(enum.Enum):
         the program may rely on those variables.
         """,
     )
+    UNSCRUBBED_EXEC = (
+        "unscrubbed-exec",
+        Severity.INFO,
+        """
+        A file rule moves to another profile with a lower-case `px`, `cx`, `pix`, `cix`, `pux`
+        or `cux`, which does not turn on secure-exec: `LD_PRELOAD`, `LD_LIBRARY_PATH` and
+        the like set by the confined program reach the new one, whose profile then confines
+        code it did not expect. The upper-case modes (`Px`, `Cx` ...) scrub the environment.
+        The fix writes the upper-case mode; it is unsafe because some programs need those
+        variables.
+        """,
+    )
     EXEC_RULE_CONFLICT = (
         "exec-rule-conflict",
         Severity.ERROR,

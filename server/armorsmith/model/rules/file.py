@@ -271,6 +271,19 @@ def _unsafe_unconfined_warning(token: Word) -> Diagnostic:
     )
 
 
+def _unscrubbed_exec_note(token: Word) -> Diagnostic:
+    upper = token.text[0].upper()
+    edit = Edit(token.span.start, token.span.start + 1, upper)
+    return Diagnostic.of(
+        Code.UNSCRUBBED_EXEC,
+        f"'{token.text}' does not scrub the environment: LD_PRELOAD, LD_LIBRARY_PATH and the "
+        f"like pass to the new program; write '{upper}{token.text[1:]}' unless it needs them",
+        token.span.start,
+        token.span.end,
+        fixes=(Fix(f"Write '{upper}{token.text[1:]}' (scrub the environment)", (edit,), Applicability.UNSAFE),),
+    )
+
+
 def _append_write_conflict(tokens: Sequence[Word], position: int) -> Diagnostic:
     appends = tuple(
         Edit(token.span.start + offset, token.span.start + offset + 1, "")
@@ -324,6 +337,8 @@ def read_permissions(tokens: Sequence[Word]) -> PermissionReading:
             continue
         if mode.kind is ExecKind.UNCONFINED and mode.unsafe:
             found.append(_unsafe_unconfined_warning(token))
+        elif mode.kind in (ExecKind.PROFILE, ExecKind.CHILD) and mode.unsafe:
+            found.append(_unscrubbed_exec_note(token))
         if conflict:
             continue
         problem = _conflict(token, mode, current, bare_x, typed)
