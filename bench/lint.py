@@ -28,6 +28,7 @@ from bench.base import Settings
 from bench.references import (
     ALS_PACKAGE,
     ALS_VERSION,
+    PARSER_CPU_SECONDS,
     Unavailable,
     als_lint_verdicts,
     run_apparmor_parser,
@@ -157,10 +158,11 @@ class LintThroughput:
         except Unavailable as reason:
             return Measured(Row(tool, unavailable=str(reason)))
         errors = [None if accepted is None else not accepted for accepted in verdicts.accepted]
-        timeouts = sum(accepted is None for accepted in verdicts.accepted)
+        stuck = sum(accepted is None for accepted in verdicts.accepted)
         recorded = recorded_parser_agreement(settings.corpus.simple_tests_index, cases)
         note = (f"{tree.version}; one process per file; also compiles policy; "
-                f"{timeouts} case(s) timed out; the corpus index records {recorded.figure()} for Debian's 3.0.8")
+                f"{PARSER_CPU_SECONDS} s of CPU per case at most{f', {stuck} case(s) stuck' if stuck else ''}; "
+                f"the corpus index records {recorded.figure()} for Debian's 3.0.8")
         return _measured(tool, sum(tree.seconds), len(files), agreement(cases, errors), note)
 
     def _als(self, files: list[Path], cases: list[StaticCase], tst: Path, base_dir: Path) -> Measured:

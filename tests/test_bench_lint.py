@@ -62,27 +62,38 @@ def test_recorded_parser_agreement_reads_the_exit_status_of_the_index(tmp_path: 
     assert recorded_parser_agreement(index, CASES) == Rate("agreement", 2, 3)
 
 
-def test_apparmor_parser_runs_once_per_file_from_the_given_directory(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ensure that each file gets its own process, with -I and the cwd given, and a hang has no verdict."""
+def test_apparmor_parser_runs_once_per_file_and_leaves_no_process_behind(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ensure that each file gets its own process with -I and the cwd given; a loop is stopped, a hang has no verdict.
+
+    The fake forks a worker for the looping and hanging files, as apparmor_parser forks one
+    to compile; the worker must not outlive the run.
+    """
     fake = tmp_path / "apparmor_parser"
+    pids = tmp_path / "workers"
     fake.write_text(
         '#!/bin/sh\nfor last; do :; done\n'
         'case "$*" in *"-I simple_tests"*) ;; *) exit 3 ;; esac\n'
-        'grep -q HANG "$last" && sleep 5\ngrep -q FAIL "$last" && exit 1\nexit 0\n'
+        f'grep -q LOOP "$last" && {{ while :; do :; done & echo $! >> {pids}; wait $!; exit 1; }}\n'
+        f'grep -q HANG "$last" && {{ sleep 60 & echo $! >> {pids}; wait $!; }}\n'
+        'grep -q FAIL "$last" && exit 1\nexit 0\n'
     )
     fake.chmod(0o755)
     monkeypatch.setattr(references, "apparmor_parser", lambda: (fake, "fake parser 1.0"))
-    monkeypatch.setattr(references, "PARSER_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(references, "PARSER_CPU_SECONDS", 1)
+    monkeypatch.setattr(references, "PARSER_WALL_SECONDS", 2.0)
     tst = tmp_path / "tst"
-    for name, text in (("ok.sd", "ok"), ("bad.sd", "FAIL"), ("hang.sd", "HANG")):
-        (tst / "simple_tests").mkdir(parents=True, exist_ok=True)
+    names = {"ok.sd": "ok", "bad.sd": "FAIL", "loop.sd": "LOOP", "hang.sd": "HANG"}
+    (tst / "simple_tests").mkdir(parents=True)
+    for name, text in names.items():
         (tst / "simple_tests" / name).write_text(text)
-    files = [Path("simple_tests") / name for name in ("ok.sd", "bad.sd", "hang.sd")]
+    files = [Path("simple_tests") / name for name in names]
     run = references.run_apparmor_parser(files, tmp_path / "features", Path("simple_tests"), cwd=tst)
     assert run.version == "fake parser 1.0"
-    assert run.accepted == [True, False, None]
-    assert len(run.seconds) == 3
+    assert run.accepted == [True, False, False, None]
+    assert len(run.seconds) == 4
+    for pid in pids.read_text().split():
+        assert not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
 
 
 FAKE_LINT = '''
