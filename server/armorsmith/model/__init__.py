@@ -8,6 +8,7 @@ user input.
 """
 
 from .conditionals import Conditional, ConditionalGroup
+from .event import LogRecord
 from .expressions import Expr
 from .lower import Lowered, lower
 from .policy import (
@@ -47,6 +48,7 @@ __all__ = [
     "IfBlock",
     "Include",
     "Item",
+    "LogRecord",
     "LowerContext",
     "Lowered",
     "Owner",
