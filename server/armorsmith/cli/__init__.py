@@ -16,11 +16,11 @@ from collections.abc import Sequence
 
 from armorsmith import __version__
 
-from . import lint, query
+from . import lint, query, serve
 
 __all__ = ["main"]
 
-COMMANDS = (lint, query)
+COMMANDS = (lint, query, serve)
 """Every command module, in the order `--help` lists them."""
 
 
