@@ -51,7 +51,6 @@ def test_includes_and_hats_are_allowed_anywhere() -> None:
         ("/etc/apparmor.d/tunables/home.d/site", FileRole.FRAGMENT),
         ("/etc/apparmor.d/local/usr.bin.foo", FileRole.FRAGMENT),
         ("/etc/apparmor.d/apache2.d/phpsysinfo", FileRole.FRAGMENT),
-        ("/etc/apparmor.d/abi/4.0", FileRole.FEATURES),
         ("profile.sd", FileRole.POLICY),
     ],
 )
@@ -64,3 +63,13 @@ def test_guess_role_without_a_name() -> None:
     """Ensure that a nameless text is a policy file exactly when it defines a profile."""
     assert guess_role(None, parse("/usr/bin/foo {\n}\n").root) is FileRole.POLICY
     assert guess_role(None, parse("capability chown,\n").root) is FileRole.FRAGMENT
+
+
+def test_feature_files_are_recognised_by_place_and_content() -> None:
+    """Ensure that only a feature block under abi/ marks a feature file, not the folder alone."""
+    from armorsmith.syntax import is_feature_file
+
+    assert is_feature_file("/etc/apparmor.d/abi/4.0", b"capability {0xffffff\n}\n")
+    assert is_feature_file("/etc/apparmor.d/abi/3.0", b"# c\nquery {label {multi_transaction {yes\n}\n")
+    assert not is_feature_file("simple_tests/abi/bad_1.sd", b"#\nabi \"abi/4.19\",\n/does/not/exist {\n}\n")
+    assert not is_feature_file("/etc/apparmor.d/usr.bin.foo", b"capability {0xffffff\n}\n")

@@ -13,7 +13,7 @@ from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.checks import CheckContext, run_checks
 from armorsmith.model import lower, walk_rules
 from armorsmith.resolve import IncludeCache, ResolveConfig, resolve
-from armorsmith.syntax import FileRole, guess_role, parse, structure_errors
+from armorsmith.syntax import FileRole, guess_role, is_feature_file, parse, structure_errors
 
 __all__ = ["lint_document"]
 
@@ -39,14 +39,14 @@ def lint_document(
     """Return the diagnostics for the document `path` whose content is `source`.
 
     `path` names the document but is not read: it decides whether the file is a policy file,
-    a fragment or a feature ABI description, which is not policy and gets no diagnostics
-    (see `armorsmith.syntax.guess_role`), and relative includes do not depend
+    or a fragment (see `armorsmith.syntax.guess_role`); a feature ABI description under
+    `abi/` is not policy and gets no diagnostics (`armorsmith.syntax.is_feature_file`), and relative includes do not depend
     on it (upstream opens them from its working directory, `config.base_dir`).  Without
     `config` nothing outside the document is looked at.  `cache` keeps parsed include files
     between calls; pass the same one for every file of a run.  Diagnostics are ordered by
     position, then by code.
     """
-    if guess_role(path, None) is FileRole.FEATURES:
+    if is_feature_file(path, source):
         # Feature ABI files are not in the policy language; nothing here applies to them.
         return []
     parsed = parse(source)

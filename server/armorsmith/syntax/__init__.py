@@ -8,7 +8,7 @@ above it read nodes and give them meaning. Only `armorsmith.diagnostics` is belo
 from .language import LANGUAGE, ROOT_KIND
 from .lines import LineCol, LineIndex, PositionEncoding, byte_point
 from .parse import Parse, parse, reparse
-from .structure import FileRole, guess_role, structure_errors
+from .structure import FileRole, guess_role, is_feature_file, structure_errors
 
 __all__ = [
     "FileRole",
@@ -20,6 +20,7 @@ __all__ = [
     "PositionEncoding",
     "byte_point",
     "guess_role",
+    "is_feature_file",
     "parse",
     "reparse",
     "structure_errors",

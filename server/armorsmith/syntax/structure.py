@@ -18,13 +18,14 @@ caller says which (`FileRole`); `guess_role` applies the conventions of /etc/app
 from __future__ import annotations
 
 import enum
+import re
 from pathlib import PurePath
 
 from tree_sitter import Node
 
 from armorsmith.diagnostics import Code, Diagnostic
 
-__all__ = ["FileRole", "guess_role", "structure_errors"]
+__all__ = ["FileRole", "guess_role", "is_feature_file", "structure_errors"]
 
 
 class FileRole(enum.Enum):
@@ -34,9 +35,6 @@ class FileRole(enum.Enum):
     """A file apparmor_parser loads: a preamble, then profiles."""
     FRAGMENT = "fragment"
     """An abstraction, tunable or other file that is only ever included."""
-    FEATURES = "features"
-    """A feature ABI description under `abi/` (`capability {0xffffff ...`): not policy at
-    all; apparmor_parser reads it with a parser of its own when `abi <abi/4.0>,` names it."""
 
 
 FRAGMENT_DIRECTORIES = frozenset({"abstractions", "tunables", "local", "includes"})
@@ -47,19 +45,31 @@ _PROFILES = frozenset({"profile", "hat"})
 _ANYWHERE = frozenset({"include", "comment"})
 
 
+_FEATURE_START = re.compile(rb"\A(?:\s*#[^\n]*\n)*\s*[A-Za-z_][\w.-]* \{\S")
+
+
+def is_feature_file(path: str | None, source: bytes) -> bool:
+    """Whether `source` is a feature ABI description rather than policy.
+
+    Such files live right under a directory called `abi` and start with a feature block
+    (`capability {0xffffff`, `query {label {...`), which no policy file does.
+    """
+    if path is None:
+        return False
+    parents = PurePath(path).parts[:-1]
+    return bool(parents) and parents[-1] == "abi" and _FEATURE_START.match(source) is not None
+
+
 def guess_role(path: str | None, root: Node | None) -> FileRole:
     """Return the role of the file at `path` (None when it has no name) with tree `root`.
 
-    A file right under a directory called `abi` is a feature description; a file under a
-    directory called abstractions, tunables, local or includes, or under a `*.d` directory
-    inside the policy tree (like `apache2.d`), is a fragment.  Otherwise a
+    A file under a directory called abstractions, tunables, local or includes, or under a
+    `*.d` directory inside the policy tree (like `apache2.d`), is a fragment.  Otherwise a
     named file is a policy file (its tree is not needed); a nameless one is a policy file
     when it defines a profile.
     """
     if path is not None:
         parents = PurePath(path).parts[:-1]
-        if parents and parents[-1] == "abi":
-            return FileRole.FEATURES
         for name in parents:
             if name in FRAGMENT_DIRECTORIES or (name.endswith(".d") and name != "apparmor.d"):
                 return FileRole.FRAGMENT
@@ -91,7 +101,7 @@ def _describe(node: Node) -> str:
 
 def structure_errors(root: Node, role: FileRole) -> tuple[Diagnostic, ...]:
     """Return the file-level structure errors of the tree under `root` for a file of `role`."""
-    if role is not FileRole.POLICY:
+    if role is FileRole.FRAGMENT:
         return ()
     found: list[Diagnostic] = []
     seen_profile = False
