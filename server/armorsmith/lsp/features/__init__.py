@@ -27,5 +27,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-FEATURES: tuple[ModuleType, ...] = ()
+from . import formatting
+
+FEATURES: tuple[ModuleType, ...] = (formatting,)
 """Every feature module, registered in this order by `create_server()`."""
