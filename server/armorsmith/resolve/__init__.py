@@ -16,8 +16,9 @@ The API for checks and the engine (they receive it as `CheckContext.resolution`)
   for in that profile (variables replaced, `//` folded; globs kept), or () when expansion
   failed (already reported).  `collapse=False` for names.
 - `resolution.variables` maps names to `SetVariable`/`BooleanVariable` with the origin of
-  each value; `resolution.aliases`, `resolution.documents` and `resolution.problems`
-  (diagnostics by document path) complete it.
+  each value; `resolution.aliases`, `resolution.documents`, `resolution.includes` (every
+  include followed, with the path it opened) and `resolution.problems` (diagnostics by
+  document path) complete it.
 """
 
 from .documents import Document, IncludeCache, load_document

@@ -65,6 +65,7 @@ from armorsmith.model import (
     Span,
     Value,
     VariableAssignment,
+    values_in,
 )
 from armorsmith.syntax import Parse
 
@@ -160,6 +161,9 @@ class Resolution:
     problems: Mapping[str, tuple[Diagnostic, ...]]
     complete: bool
     expander: Expander = field(repr=False, compare=False)
+    includes: tuple[IncludeSite, ...] = ()
+    """Every include that named an existing file or directory, in any document read:
+    where it is written and the path it opened (a directory for a directory include)."""
 
     def walk_profiles(self) -> Iterator[ResolvedProfile]:
         """Yield every profile, child profile and hat, depth first."""
@@ -233,18 +237,6 @@ class _Nested:
     misplaced: bool
 
 
-def _values_in(obj: object) -> Iterator[Value]:
-    """Yield every `Value` held by a model object, through dataclass fields and tuples."""
-    if isinstance(obj, Value):
-        yield obj
-    elif isinstance(obj, tuple):
-        for item in obj:
-            yield from _values_in(item)
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for item in dataclasses.fields(obj):
-            yield from _values_in(getattr(obj, item.name))
-
-
 def _inside(context: _Context) -> _Context:
     """Return the context of the items of a block standing in `context`."""
     return _Context.BODY if context is _Context.PREAMBLE else context
@@ -304,6 +296,7 @@ class _Walker:
         self.profiles: list[_Pending] = []
         self.loose: list[PlacedRule] = []
         self.seen_profile = False
+        self.sites: list[IncludeSite] = []
 
     # Reporting.
 
@@ -531,6 +524,8 @@ class _Walker:
                 self.complete = False
             return
         found = self.locate(item.target, item.magic, at.block)
+        if found.kind is not FileKind.MISSING:
+            self.sites.append(IncludeSite(at.document.path, item, found.path))
         if found.skipped:
             return
         if found.kind is FileKind.MISSING:
@@ -620,7 +615,7 @@ class _Walker:
 
     def check_rule(self, placed: PlacedRule, builtins: Builtins) -> None:
         document = self.documents[placed.origin.document]
-        for value in _values_in(placed.rule):
+        for value in values_in(placed.rule):
             if value.variables:
                 self.check_value(value, document, placed.origin.via, builtins, collapse=True)
 
@@ -712,5 +707,6 @@ def resolve(
         diagnostics=tuple(diagnostics),
         problems={path: tuple(found) for path, found in walker.problems.items()},
         complete=walker.complete,
+        includes=tuple(walker.sites),
         expander=walker.expander,
     )
