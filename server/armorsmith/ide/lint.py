@@ -1,6 +1,6 @@
 """Linting one document: every diagnostic armorsmith reports for a file's bytes.
 
-This is the single entry point the CLI and, later, the language server call, so both
+This is the single entry point the CLI and the language server call, so both
 always report the same findings.  It never touches the disk itself: with a
 `ResolveConfig`, includes are read through the config's file system and the findings of
 resolution (missing includes, undefined variables, conditions ...) are reported too, and
@@ -12,10 +12,10 @@ from __future__ import annotations
 from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.checks import CheckContext, run_checks
 from armorsmith.model import lower, walk_rules
-from armorsmith.resolve import IncludeCache, ResolveConfig, resolve
-from armorsmith.syntax import FileRole, guess_role, is_feature_file, parse, structure_errors
+from armorsmith.resolve import IncludeCache, Resolution, ResolveConfig, resolve
+from armorsmith.syntax import FileRole, Parse, guess_role, is_feature_file, parse, structure_errors
 
-__all__ = ["lint_document"]
+__all__ = ["lint_document", "semantic_diagnostics"]
 
 
 def _utf8_problem(source: bytes) -> Diagnostic | None:
@@ -35,6 +35,7 @@ def lint_document(
     *,
     config: ResolveConfig | None = None,
     cache: IncludeCache | None = None,
+    parsed: Parse | None = None,
 ) -> list[Diagnostic]:
     """Return the diagnostics for the document `path` whose content is `source`.
 
@@ -43,16 +44,40 @@ def lint_document(
     `abi/` is not policy and gets no diagnostics (`armorsmith.syntax.is_feature_file`), and relative includes do not depend
     on it (upstream opens them from its working directory, `config.base_dir`).  Without
     `config` nothing outside the document is looked at.  `cache` keeps parsed include files
-    between calls; pass the same one for every file of a run.  Diagnostics are ordered by
-    position, then by code.
+    between calls; pass the same one for every file of a run.  `parsed` is the parse of
+    `source` when the caller keeps one (the language server re-parses incrementally).
+    Diagnostics are ordered by position, then by code.
     """
     if is_feature_file(path, source):
         # Feature ABI files are not in the policy language; nothing here applies to them.
         return []
-    parsed = parse(source)
+    if parsed is None or parsed.source != source:
+        parsed = parse(source)
     found = list(parsed.errors)
+    found += structure_errors(parsed.root, guess_role(path, parsed.root))
+    found += semantic_diagnostics(path, parsed, config=config, cache=cache)[0]
+    utf8_problem = _utf8_problem(source)
+    if utf8_problem is not None:
+        found.append(utf8_problem)
+    found.sort(key=lambda diagnostic: (diagnostic.start, diagnostic.end, diagnostic.code.value))
+    return found
+
+
+def semantic_diagnostics(
+    path: str,
+    parsed: Parse,
+    *,
+    config: ResolveConfig | None = None,
+    cache: IncludeCache | None = None,
+) -> tuple[list[Diagnostic], Resolution | None]:
+    """Return what `lint_document` finds beyond syntax and file structure, and the resolution.
+
+    That is lowering, each rule's validation, resolution (with `config`) and the checks, in
+    that order, unsorted.  The resolution is None without `config`; its `documents` say which
+    files were read, so a caller that caches the result knows when to drop it.
+    """
     role = guess_role(path, parsed.root)
-    found += structure_errors(parsed.root, role)
+    found: list[Diagnostic] = []
     lowered = lower(parsed)
     found += lowered.diagnostics
     for rule in walk_rules(lowered.file.items):
@@ -61,9 +86,5 @@ def lint_document(
     if config is not None:
         resolution = resolve(path, parsed, lowered, config, cache=cache, fragment=role is FileRole.FRAGMENT)
         found += resolution.diagnostics
-    found += run_checks(CheckContext(path, source, lowered.file, resolution))
-    utf8_problem = _utf8_problem(source)
-    if utf8_problem is not None:
-        found.append(utf8_problem)
-    found.sort(key=lambda diagnostic: (diagnostic.start, diagnostic.end, diagnostic.code.value))
-    return found
+    found += run_checks(CheckContext(path, parsed.source, lowered.file, resolution))
+    return found, resolution
