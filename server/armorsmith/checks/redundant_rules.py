@@ -69,11 +69,36 @@ def _prefix(rule: Rule) -> str | None:
     return glob.literal_prefix if glob is not None else None
 
 
-def _may_cover(outer: Rule, inner: Rule) -> bool:
-    outer_prefix, inner_prefix = _prefix(outer), _prefix(inner)
-    if outer_prefix is None or inner_prefix is None:
-        return True
-    return inner_prefix.startswith(outer_prefix) or outer_prefix.startswith(inner_prefix)
+class _Index:
+    """The rules of one profile by bucket, file rules also by the literal left part of
+    their path: a glob can only cover a path whose literal left part starts with its own."""
+
+    def __init__(self, refs: tuple[RuleRef, ...]) -> None:
+        self.buckets: dict[object, list[RuleRef]] = defaultdict(list)
+        self.by_prefix: dict[object, dict[str, list[RuleRef]]] = defaultdict(lambda: defaultdict(list))
+        self.prefixes: dict[int, str | None] = {}
+        for ref in refs:
+            key = ref.rule.key()
+            prefix = _prefix(ref.rule)
+            self.prefixes[id(ref)] = prefix
+            if prefix is None:
+                self.buckets[key].append(ref)
+            else:
+                self.by_prefix[key][prefix].append(ref)
+
+    def candidates(self, ref: RuleRef) -> list[RuleRef]:
+        """The rules that may cover `ref`: same bucket, and a compatible path prefix."""
+        key = ref.rule.key()
+        prefix = self.prefixes.get(id(ref))
+        found = list(self.buckets.get(key, ()))
+        by_prefix = self.by_prefix.get(key)
+        if by_prefix:
+            if prefix is None:
+                found += [other for group in by_prefix.values() for other in group]
+            else:
+                for end in range(len(prefix) + 1):
+                    found += by_prefix.get(prefix[:end], ())
+        return found
 
 
 def _related(ref: RuleRef, main: str | None, message: str) -> Related:
@@ -104,7 +129,7 @@ def _written(ref: RuleRef) -> tuple[str | None, int, int]:
 def _covering(copy: RuleRef, candidates: list[RuleRef]) -> RuleRef | None:
     """Return a rule of another written rule among `candidates` that covers `copy`."""
     for other in candidates:
-        if _written(other) == _written(copy) or not _may_cover(other.rule, copy.rule):
+        if _written(other) == _written(copy):
             continue
         if other.rule.covers(copy.rule):
             return other
@@ -114,7 +139,7 @@ def _covering(copy: RuleRef, candidates: list[RuleRef]) -> RuleRef | None:
 def _shadowing(copy: RuleRef, denies: list[RuleRef]) -> RuleRef | None:
     """Return a deny rule that refuses everything the allow rule `copy` allows."""
     for deny in denies:
-        if _priority(deny.rule) < _priority(copy.rule) or not _may_cover(deny.rule, copy.rule):
+        if _priority(deny.rule) < _priority(copy.rule):
             continue
         if deny.rule.covers(dataclasses.replace(copy.rule, qualifiers=deny.rule.qualifiers)):
             return deny
@@ -122,11 +147,10 @@ def _shadowing(copy: RuleRef, denies: list[RuleRef]) -> RuleRef | None:
 
 
 def _check_profile(profile: EngineProfile, ctx: CheckContext) -> Iterator[Diagnostic]:
-    buckets: dict[object, list[RuleRef]] = defaultdict(list)
+    index = _Index(profile.rules)
     denies: dict[str, list[RuleRef]] = defaultdict(list)
     copies: dict[tuple[str | None, int, int], list[RuleRef]] = defaultdict(list)
     for ref in profile.rules:
-        buckets[ref.rule.key()].append(ref)
         if ref.rule.qualifiers.access is Access.DENY:
             denies[ref.rule.KIND].append(ref)
         if ref.path == ctx.path or ref.path is None:
@@ -146,7 +170,7 @@ def _check_profile(profile: EngineProfile, ctx: CheckContext) -> Iterator[Diagno
                     related=(_related(deny, ctx.path, "the deny rule that wins"),),
                 )
                 continue
-        covering = [_covering(copy, buckets[copy.rule.key()]) for copy in group]
+        covering = [_covering(copy, index.candidates(copy)) for copy in group]
         if not all(covering):
             continue
         other = covering[0]

@@ -13,11 +13,10 @@ approximation for pathological variables.  A value whose expansion failed keeps 
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Iterable
 
-from armorsmith.model import Rule, Value
+from armorsmith.model import Rule, Value, replace_values, values_in
 from armorsmith.resolve import Resolution, ResolvedProfile
 
 from .profiles import EngineProfile, PolicySet, RuleRef, mode_of
@@ -49,7 +48,7 @@ class _Expander:
     def rules(self, rule: Rule) -> list[Rule]:
         """The copies of `rule` with concrete values: one per combination of them."""
         choices: dict[Value, tuple[str, ...]] = {}
-        for value in _values(rule):
+        for value in values_in(rule):
             if value.variables and value not in choices:
                 choices[value] = self.strings(value)
         if not choices:
@@ -59,42 +58,12 @@ class _Expander:
             count *= len(strings)
         if count > MAX_COPIES:
             joined = {value: _join(strings) for value, strings in choices.items()}
-            return [_substitute(rule, joined)]
+            return [replace_values(rule, joined)]
         values = list(choices)
         return [
-            _substitute(rule, dict(zip(values, combination)))
+            replace_values(rule, dict(zip(values, combination)))
             for combination in itertools.product(*(choices[value] for value in values))
         ]
-
-
-def _values(obj: object) -> list[Value]:
-    """Every `Value` inside a rule, its conditionals and groups."""
-    if isinstance(obj, Value):
-        return [obj]
-    if isinstance(obj, tuple):
-        return [value for item in obj for value in _values(item)]
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return [value for field in dataclasses.fields(obj) for value in _values(getattr(obj, field.name))]
-    return []
-
-
-def _substitute(obj: object, texts: dict[Value, str]) -> object:
-    """Return `obj` with each `Value` in `texts` given that text (and no variables)."""
-    if isinstance(obj, Value):
-        text = texts.get(obj)
-        return obj if text is None else dataclasses.replace(obj, text=text, variables=())
-    if isinstance(obj, tuple):
-        items = tuple(_substitute(item, texts) for item in obj)
-        return obj if all(a is b for a, b in zip(items, obj)) else items
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        changes = {}
-        for field in dataclasses.fields(obj):
-            current = getattr(obj, field.name)
-            new = _substitute(current, texts)
-            if new is not current:
-                changes[field.name] = new
-        return dataclasses.replace(obj, **changes) if changes else obj
-    return obj
 
 
 def engine_profile(

@@ -31,7 +31,7 @@ from .qualifiers import Access, Owner, Qualifiers
 from .rule import LowerContext, Rule, WholeAccess
 from .rules import KINDS, RULE_KINDS
 from .span import Span, Word
-from .values import Value, VarRef
+from .values import Value, VarRef, replace_values, values_in
 
 __all__ = [
     "KINDS",
@@ -63,6 +63,8 @@ __all__ = [
     "WholeAccess",
     "Word",
     "lower",
+    "replace_values",
+    "values_in",
     "walk_items",
     "walk_rules",
 ]

@@ -9,6 +9,8 @@ so turning text into a glob or a name is the job of the layers that know which i
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import re
 from dataclasses import dataclass
 
@@ -16,7 +18,7 @@ from tree_sitter import Node
 
 from .span import Span, Word
 
-__all__ = ["Value", "VarRef", "node_text", "value_of", "word_of"]
+__all__ = ["Value", "VarRef", "node_text", "replace_values", "value_of", "values_in", "word_of"]
 
 _VARIABLE = re.compile(rb"@\{([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -98,3 +100,61 @@ def _variables_under(node: Node, source: bytes) -> list[VarRef]:
     for child in node.named_children:
         found += _variables_under(child, source)
     return found
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""The field names of each model dataclass type, read once per type (a fixed set)."""
+
+_ATOMS = (str, bytes, int, float, bool, type(None), enum.Enum, Word, Span)
+"""Types that never hold a `Value`."""
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else ()
+        _FIELDS[kind] = names
+    return names
+
+
+def values_in(obj: object) -> list[Value]:
+    """Return every `Value` held by a model object (a rule, a conditional ...), in order.
+
+    It looks through dataclass fields and tuples; this runs for every rule of every
+    resolved profile, so it reads each type's fields once and skips plain atoms.
+    """
+    found: list[Value] = []
+    pending = [obj]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Value):
+            found.append(current)
+        elif isinstance(current, _ATOMS):
+            continue
+        elif isinstance(current, tuple):
+            pending.extend(reversed(current))
+        else:
+            pending.extend(getattr(current, name) for name in reversed(_field_names(type(current))))
+    return found
+
+
+def replace_values(obj: object, texts: dict[Value, str]) -> object:
+    """Return `obj` with each `Value` found in `texts` given that text and no variables.
+
+    Objects that hold none of those values are returned as they are (not copied).
+    """
+    if isinstance(obj, Value):
+        text = texts.get(obj)
+        return obj if text is None else dataclasses.replace(obj, text=text, variables=())
+    if isinstance(obj, _ATOMS):
+        return obj
+    if isinstance(obj, tuple):
+        items = tuple(replace_values(item, texts) for item in obj)
+        return obj if all(a is b for a, b in zip(items, obj)) else items
+    changes = {}
+    for name in _field_names(type(obj)):
+        current = getattr(obj, name)
+        new = replace_values(current, texts)
+        if new is not current:
+            changes[name] = new
+    return dataclasses.replace(obj, **changes) if changes else obj
