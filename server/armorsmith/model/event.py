@@ -8,7 +8,10 @@ libapparmor keeps as integers (`pid`, `fsuid`, ports, `epoch`, ...) are integers
 everything else is the decoded text.  The record lives in `model` because every rule kind
 builds its request from one (`from_event(record)`).
 
-A record also says where it came from: the file, the 1-based line and the raw line.
+A record also says where it came from: the file, the 1-based line and the raw line, and
+keeps in `extra` what the line said beyond libapparmor's fields (`capability=12`, the
+sending daemon's keys of a D-Bus `USER_AVC`, what a joined `SYSCALL` record adds, an
+`aa-log` line's `owner`), so nothing read is lost.
 """
 
 from __future__ import annotations
@@ -26,17 +29,28 @@ EVENT_TYPES = (
     "AA_RECORD_DENIED",
     "AA_RECORD_HINT",
     "AA_RECORD_STATUS",
+    "AA_RECORD_KILLED",
 )
-"""libapparmor's `aa_record_event_type` names, in its order (a `KILL` record is DENIED)."""
+"""libapparmor's `aa_record_event_type` names, in its order, then `AA_RECORD_KILLED`.
+
+The kernel also logs `apparmor="KILLED"` (a denial in kill mode: the task was killed),
+which libapparmor does not know; armorsmith names it `AA_RECORD_KILLED` rather than
+reading it as invalid or as a plain denial.
+"""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LogRecord:
     """One AppArmor audit record: libapparmor's fields (None when absent) and its origin.
 
     `class_` is the attribute for libapparmor's `class` field (a Python keyword); its JSON
-    key is `class`.  `magic_token` is the `aa_log_record` field of the old `magic_token=`
-    key, which upstream's `test_multi` oracle prints as `Token`.
+    key is `class`.  `magic_token` and `peer_info` are `aa_log_record` fields of old
+    kernels' keys (upstream's `test_multi` oracle prints the first as `Token`).
+    `error_code` is the errno as libapparmor stores it, without the sign (`error=-13`
+    is 13).
+
+    Records are built by the thousand, so the class keeps its defaults on the class and
+    `of()` fills only the fields a line has (there are no slots, on purpose).
     """
 
     event: str | None = None
@@ -55,6 +69,7 @@ class LogRecord:
     fsuid: int | None = None
     ouid: int | None = None
     info: str | None = None
+    peer_info: str | None = None
     error_code: int | None = None
     parent: int | None = None
     namespace: str | None = None
@@ -85,6 +100,28 @@ class LogRecord:
     file: str = ""
     line: int = 0
     raw: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> LogRecord:
+        """Return a record with `values` (attribute names to values), the rest absent.
+
+        The keys must be attribute names (`class_`, `file`, `extra`, ...); this is the fast
+        constructor of the log reader, which checks its keys itself.
+        """
+        record = object.__new__(cls)
+        record.__dict__.update(values)
+        return record
+
+    @property
+    def owner(self) -> bool | None:
+        """Whether the task owned the object (`fsuid == ouid`); None when the line does not say.
+
+        An `aa-log` line says `owner` without the ids; its record keeps that in `extra`.
+        """
+        if self.fsuid is not None and self.ouid is not None:
+            return self.fsuid == self.ouid
+        return True if ("owner", "") in self.extra else None
 
     def get(self, name: str) -> Any:
         """Return the field called `name` as libapparmor spells it (`class`, not `class_`)."""
@@ -126,7 +163,7 @@ class LogRecord:
 _ATTRIBUTE: dict[str, str] = {
     ("class" if f.name == "class_" else f.name): f.name
     for f in fields(LogRecord)
-    if f.name not in ("file", "line", "raw")
+    if f.name not in ("file", "line", "raw", "extra")
 }
 """libapparmor's field name -> attribute name, in declaration order."""
 
