@@ -13,8 +13,10 @@ from tree_sitter import Node
 
 from armorsmith.diagnostics import Code, Diagnostic
 
+from ..event import LogRecord
 from ..rule import LowerContext, Rule, WholeAccess
 from ..span import Span, Word
+from .logged import rule_from_text, simple_word
 
 __all__ = ["CAPABILITIES", "CapabilityRule"]
 
@@ -45,6 +47,16 @@ class CapabilityRule(Rule):
             ctx.word(child) for child in node.named_children if child.type == "capability_name"
         )
         return cls(Span.of(node), ctx.qualifiers(node), names)
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> CapabilityRule | None:
+        """Return `capability NAME,` for a `capable` record (libapparmor keeps the name of
+        `capname=`, or of the old `name=`, in `name`); None without a readable name."""
+        name = simple_word(record.name)
+        if record.operation != "capable" or name is None:
+            return None
+        rule = rule_from_text(cls, f"capability {name.lower()},")
+        return rule if isinstance(rule, CapabilityRule) else None
 
     @property
     def is_all(self) -> bool:

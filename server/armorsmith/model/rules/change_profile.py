@@ -17,10 +17,12 @@ from tree_sitter import Node
 
 from armorsmith.diagnostics import Code, Diagnostic
 
+from ..event import LogRecord
 from ..rule import LowerContext, Rule, WholeAccess
 from ..span import Span, Word
 from ..values import Value
 from .conds import covers_value
+from .logged import literal, rule_from_text
 
 __all__ = ["ChangeProfileRule"]
 
@@ -48,6 +50,22 @@ class ChangeProfileRule(Rule):
             ctx.value(condition) if condition is not None and not condition.is_missing else None,
             ctx.value(target) if target is not None and not target.is_missing else None,
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> ChangeProfileRule | None:
+        """Return `change_profile -> TARGET,` for a `change_profile` or `change_onexec` record.
+
+        The target is the record's `target=` (libapparmor's `name2`).  None without one,
+        and when `info=` says no rule is missing: the target is not loaded (`label not
+        found`) or no_new_privs forbids the change, where aa-logprof's proposal would not
+        help (§2.5 pitfall 9).
+        """
+        if record.operation not in ("change_profile", "change_onexec") or not record.name2:
+            return None
+        if record.info in ("label not found", "no new privs"):
+            return None
+        rule = rule_from_text(cls, f"change_profile -> {literal(record.name2)},")
+        return rule if isinstance(rule, ChangeProfileRule) else None
 
     @property
     def is_unsafe(self) -> bool:

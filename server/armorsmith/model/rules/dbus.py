@@ -25,6 +25,7 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Code, Diagnostic
 
 from ..conditionals import Conditional, ConditionalGroup, lower_access, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from ..values import Value
@@ -45,6 +46,7 @@ from .conds import (
     render_peer,
     repeated,
 )
+from .logged import denied_mask, literal, mask_words, rule_from_text, simple_word
 
 __all__ = ["DBUS_ACCESS", "DBUS_CONDITIONALS", "DbusAccess", "DbusRule"]
 
@@ -113,6 +115,45 @@ class DbusRule(PermissionRule, Rule):
             first(peer, "name"),
             first(both, "label"),
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> DbusRule | None:
+        """Return the dbus rule that allows a dbus-daemon or dbus-broker record (§2.2, §4).
+
+        `send` and `receive` name the bus, path, interface and member and the other end's
+        label; a sender's rule also names the destination when the message went to a
+        well-known name (aa-logprof drops it, §2.5 pitfall 5; a unique name `:1.42` changes
+        with every connection and is left out).  `bind` names the bus name owned,
+        `eavesdrop` only the bus.  None without a permission.
+        """
+        access = DbusAccess(0)
+        for word in mask_words(denied_mask(record)):
+            access |= DBUS_ACCESS.get(word, DbusAccess(0))
+        if not access or not (record.operation or "").startswith("dbus"):
+            return None
+        parts = ["dbus" + render_access(access, DbusAccess)]
+        bus = simple_word(record.dbus_bus)
+        if bus is not None:
+            parts.append(f"bus={bus}")
+        if access & (DbusAccess.SEND | DbusAccess.RECEIVE):
+            for name, value in (
+                ("path", record.dbus_path),
+                ("interface", record.dbus_interface),
+                ("member", record.dbus_member),
+            ):
+                if value:
+                    parts.append(f"{name}={literal(value)}")
+            peer = []
+            if access == DbusAccess.SEND and record.name and not record.name.startswith(":"):
+                peer.append(f"name={literal(record.name)}")
+            if record.peer_profile:
+                peer.append(f"label={literal(record.peer_profile)}")
+            if peer:
+                parts.append(f"peer=({' '.join(peer)})")
+        elif access & DbusAccess.BIND and record.name:
+            parts.append(f"name={literal(record.name)}")
+        rule = rule_from_text(cls, " ".join(parts) + ",")
+        return rule if isinstance(rule, DbusRule) else None
 
     @property
     def is_message_rule(self) -> bool:

@@ -28,21 +28,27 @@ from tree_sitter import Node
 from armorsmith.aare import Aare
 from armorsmith.diagnostics import Applicability, Code, Diagnostic, Edit, Fix
 
+from ..event import LogRecord
 from ..qualifiers import Access, Owner, Qualifiers
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from ..values import Value
+from .logged import denied_mask, literal, rule_from_text
 
 __all__ = [
     "ALL_FILES",
+    "FAILED_EXEC_INFO",
+    "NULL_FILE_NAMES",
     "ExecKind",
     "ExecMode",
     "Fallback",
     "FilePerm",
     "FileRule",
     "LinkRule",
+    "LoggedFileAccess",
     "PermissionReading",
     "label_has_namespace",
+    "logged_file_access",
     "read_permissions",
 ]
 
@@ -405,6 +411,70 @@ def _applies_to_owner(rule: Qualifiers, request: Qualifiers) -> bool:
     return rule.owner is None or owned == (rule.owner is Owner.OWNER)
 
 
+_LOGGED_LETTERS = {"r": "r", "w": "w", "a": "a", "c": "w", "d": "w", "m": "m", "k": "k", "l": "l"}
+"""File mask letters of a log record and the permission each needs in policy (mediation.md
+§2.4): the kernel logs create and delete apart, policy grants both with `w`; `x` is an
+exec and is read apart; other letters (the old `I`, `U`, `P`) have no allow form."""
+
+FAILED_EXEC_INFO = frozenset({
+    "profile transition not found",
+    "no new privs",
+    "ptrace prevents transition",
+    "conflicting profile attachments",
+    "no change_onexec valid for executable",
+})
+"""`info=` of exec records whose failure no exec rule fixes (mediation.md §3.5, F6): a rule
+exists and its target is missing, or the kernel forbids the transition."""
+
+NULL_FILE_NAMES = frozenset({"apparmor/.null", "/apparmor/.null"})
+"""The names of AppArmor's null file, which replaces descriptors a new profile may not
+inherit; later records on it are consequences, not causes (mediation.md F2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedFileAccess:
+    """A file record read as policy wants it: the path, letters, owner, and whether it execs."""
+
+    path: str
+    letters: str
+    owner: bool
+    exec: bool
+
+
+def logged_file_access(record: LogRecord) -> LoggedFileAccess | None:
+    """Read a file record's path, permissions and owner as aa-logprof does (mediation.md §2.2).
+
+    The mask is the denied one (the requested one when there is none, as in AUDIT
+    records).  The old `owner::other` mask form says the owner side itself; otherwise a
+    rule is `owner` when the task's fsuid is the file's owner (`fsuid == ouid`, §2.3, or
+    an `aa-log` line's `owner`).
+    An exec record (`operation="exec"`) asks for `x`; elsewhere an `x` among other letters
+    is dropped, as upstream does.  `a` goes when `w` is there, since `w` grants it.
+    None without a name, for names that are not absolute paths (disconnected objects) or
+    the null file, and for masks with no letter policy can grant.
+    """
+    name = record.name
+    mask = denied_mask(record)
+    if not name or not name.startswith("/") or name in NULL_FILE_NAMES or not mask:
+        return None
+    if "::" in mask:
+        mine, _, others = mask.partition("::")
+        owner = bool(mine) and not others
+        mask = mine + others
+    else:
+        owner = record.owner is True
+    if record.operation == "exec":
+        return LoggedFileAccess(name, "", False, True) if "x" in mask else None
+    letters = ""
+    for char in mask:
+        letter = _LOGGED_LETTERS.get(char, "")
+        if letter and letter not in letters:
+            letters += letter
+    if "w" in letters:
+        letters = letters.replace("a", "")
+    return LoggedFileAccess(name, letters, owner, False) if letters else None
+
+
 @dataclass(frozen=True, slots=True)
 class FileRule(Rule):
     """A file rule: a path, permissions, maybe an exec mode, maybe a `->` target.
@@ -468,6 +538,28 @@ class FileRule(Rule):
         if exec_mode is not None and rule.exec_target is not None:
             rule = replace(rule, exec=replace(exec_mode, target=rule.exec_target.text))
         return rule
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> FileRule | None:
+        """Return the file rule that allows a file record (mediation.md §2.2, §3.5).
+
+        An exec gets upstream's default advice without a policy: `ix` with `mr`, which keeps
+        the program in the profile (aa-logprof's default answer when no profile exists for
+        it; a caller that knows the policy may advise `Px` or `Cx` instead).  None when no
+        file rule helps: see `logged_file_access`, and exec records whose `info=` says the
+        transition itself failed (`FAILED_EXEC_INFO`).
+        """
+        access = logged_file_access(record)
+        if access is None:
+            return None
+        if access.exec:
+            if record.info in FAILED_EXEC_INFO:
+                return None
+            text = f"{literal(access.path)} mrix,"
+        else:
+            text = f"{'owner ' if access.owner else ''}{literal(access.path)} {access.letters},"
+        rule = rule_from_text(cls, text)
+        return rule if isinstance(rule, FileRule) else None
 
     @property
     def is_bare(self) -> bool:
@@ -770,6 +862,23 @@ class LinkRule(Rule):
             ctx.value(path_node) if path_node is not None and not path_node.is_missing else None,
             ctx.value(target_node) if target_node is not None and not target_node.is_missing else None,
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> LinkRule | None:
+        """Return `link PATH -> TARGET,` for a `link` record denied only `l` with a target.
+
+        aa-logprof drops the target and proposes `PATH l,`, which lets PATH link to any
+        file (mediation.md §2.5, pitfall 3); the target keeps the rule to the link made.
+        """
+        access = logged_file_access(record)
+        target = record.name2
+        if record.operation != "link" or access is None or access.letters != "l":
+            return None
+        if not target or not target.startswith("/"):
+            return None
+        text = f"{'owner ' if access.owner else ''}link {literal(access.path)} -> {literal(target)},"
+        rule = rule_from_text(cls, text)
+        return rule if isinstance(rule, LinkRule) else None
 
     def render(self) -> str:
         subset = "subset " if self.subset is not None else ""

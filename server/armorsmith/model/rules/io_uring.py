@@ -18,6 +18,7 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Code, Diagnostic
 
 from ..conditionals import Conditional, ConditionalGroup, lower_access, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from ..values import Value
@@ -37,6 +38,7 @@ from .conds import (
     render_conditional,
     repeated,
 )
+from .logged import denied_mask, literal, mask_words, rule_from_text
 
 __all__ = ["IO_URING_ACCESS", "IoUringAccess", "IoUringRule"]
 
@@ -82,6 +84,22 @@ class IoUringRule(PermissionRule, Rule):
             groups,
             first((*conditionals, *group_items(groups)), "label"),
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> IoUringRule | None:
+        """Return `io_uring PERMS [label=LABEL],` for an io_uring record (§2.2).
+
+        The label is the task whose credentials `override_creds` takes (the kernel's
+        `tcontext=`, libapparmor's `peer_profile`).  None without a permission.
+        """
+        access = IoUringAccess(0)
+        for word in mask_words(denied_mask(record)):
+            access |= IO_URING_ACCESS.get(word, IoUringAccess(0))
+        if not access:
+            return None
+        label = f" label={literal(record.peer_profile)}" if record.peer_profile else ""
+        rule = rule_from_text(cls, f"io_uring{render_access(access, IoUringAccess)}{label},")
+        return rule if isinstance(rule, IoUringRule) else None
 
     def render(self) -> str:
         return (

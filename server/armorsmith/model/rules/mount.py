@@ -26,10 +26,12 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Code, Diagnostic, Related
 
 from ..conditionals import Conditional, ConditionalGroup, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule, WholeAccess
 from ..span import Span, Word
 from ..values import Value
 from .conds import covers_value, prefix_problems
+from .logged import literal, rule_from_text, simple_word
 
 __all__ = [
     "MOUNT_CONDITIONALS",
@@ -212,6 +214,36 @@ class MountRule(Rule):
             ctx.value(source) if source is not None and not source.is_missing else None,
             ctx.value(mountpoint) if mountpoint is not None and not mountpoint.is_missing else None,
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> MountRule | None:
+        """Return the mount, remount or umount rule that allows a mount-class record (§2.2, F17).
+
+        A mount gets the logged flags as `options=(...)` (words the policy language does
+        not know are left out), `fstype=`, the source and `-> MOUNTPOINT`; an umount names
+        the mount point.  None for other operations and without a mount point.
+        """
+        operation = record.operation
+        if operation not in ("mount", "remount", "umount") or not record.name:
+            return None
+        mountpoint = literal(record.name)
+        if operation == "umount":
+            rule = rule_from_text(cls, f"umount {mountpoint},")
+            return rule if isinstance(rule, MountRule) else None
+        words = sorted({word.strip() for word in (record.flags or "").split(",")} & MOUNT_OPTIONS.keys())
+        parts = [operation]
+        fstype = simple_word(record.fs_type)
+        if fstype is not None and operation == "mount":
+            parts.append(f"fstype={fstype}")
+        if words:
+            parts.append(f"options=({' '.join(words)})")
+        if operation == "mount":
+            if record.src_name:
+                parts.append(literal(record.src_name))
+            parts.append("->")
+        parts.append(mountpoint)
+        rule = rule_from_text(cls, " ".join(parts) + ",")
+        return rule if isinstance(rule, MountRule) else None
 
     @property
     def operation(self) -> MountOperation:

@@ -18,6 +18,7 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Code, Diagnostic
 
 from ..conditionals import Conditional, ConditionalGroup, lower_access, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from ..values import Value
@@ -35,6 +36,7 @@ from .conds import (
     render_conditional,
     repeated,
 )
+from .logged import denied_mask, literal, mask_words, rule_from_text
 
 __all__ = ["MQUEUE_ACCESS", "MqueueAccess", "MqueueRule", "MqueueType"]
 
@@ -108,6 +110,24 @@ class MqueueRule(PermissionRule, Rule):
         if self.type_value is not None and self.type_value.text in ("posix", "sysv"):
             return MqueueType(self.type_value.text)
         return None
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> MqueueRule | None:
+        """Return `mqueue PERMS type=posix|sysv [NAME],` for a message queue record (§2.2).
+
+        The type is the record's class (`posix_mqueue`, `sysv_mqueue`); the name is the
+        queue's path or System V key, absent when the kernel could not name the queue
+        (`posix_mqueue_disconnected_no_name`).  None without a permission or a class.
+        """
+        queue_type = {"posix_mqueue": "posix", "sysv_mqueue": "sysv"}.get(record.class_ or "")
+        access = MqueueAccess(0)
+        for word in mask_words(denied_mask(record)):
+            access |= MQUEUE_ACCESS.get(word, MqueueAccess(0))
+        if queue_type is None or not access:
+            return None
+        name = f" {literal(record.name)}" if record.name else ""
+        rule = rule_from_text(cls, f"mqueue{render_access(access, MqueueAccess)} type={queue_type}{name},")
+        return rule if isinstance(rule, MqueueRule) else None
 
     def render(self) -> str:
         return (

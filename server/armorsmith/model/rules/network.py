@@ -21,6 +21,7 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Code, Diagnostic
 
 from ..conditionals import Conditional, ConditionalGroup, lower_access, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from ..values import Value
@@ -39,6 +40,7 @@ from .conds import (
     render_peer,
     repeated,
 )
+from .logged import denied_mask, mask_words, rule_from_text, simple_word
 
 __all__ = [
     "FAMILIES",
@@ -240,6 +242,38 @@ class NetworkRule(PermissionRule, Rule):
             Endpoint.of(group_items(groups)),
         )
 
+    @classmethod
+    def from_event(cls, record: LogRecord, *, addresses: bool = False) -> NetworkRule | None:
+        """Return the network rule that allows a socket record (mediation.md §2.2).
+
+        The rule names the family, the socket type and the denied permissions (all of them
+        for old records that log none).  By default it stops there: the addresses and
+        ports of a record are mostly ephemeral, and pinning them is aa-logprof's pitfall 6
+        (§2.5).  With `addresses`, inet rules also get `ip=` and `port=` for the local end
+        and, for permissions that involve the other end, `peer=(ip= port=)`, as
+        aa-logprof proposes.  None without a known family, and for unix sockets (see
+        `UnixRule.from_event`).
+        """
+        family = simple_word(record.net_family)
+        if family is None or family not in FAMILIES or family == "unix":
+            return None
+        words = [word for word in mask_words(denied_mask(record)) if word in NETWORK_ACCESS]
+        access = NetworkAccess(0)
+        for word in words:
+            access |= NETWORK_ACCESS[word]
+        parts = ["network" + render_access(access, NetworkAccess), family]
+        sock_type = simple_word(record.net_sock_type)
+        if sock_type in SOCKET_TYPES:
+            parts.append(sock_type)
+        if addresses and family in INET:
+            parts += _logged_endpoint(record.net_local_addr, record.net_local_port)
+            if not access or access & ~LOCAL_ONLY:
+                peer = _logged_endpoint(record.net_foreign_addr, record.net_foreign_port)
+                if peer:
+                    parts.append(f"peer=({' '.join(peer)})")
+        rule = rule_from_text(cls, " ".join(parts) + ",")
+        return rule if isinstance(rule, NetworkRule) else None
+
     @property
     def has_conditionals(self) -> bool:
         """Whether fine-grained conditionals limit the rule to inet and inet6 (upstream
@@ -325,6 +359,16 @@ class NetworkRule(PermissionRule, Rule):
             and self.local.covers(other.local)
             and self.peer.covers(other.peer)
         )
+
+
+def _logged_endpoint(addr: str | None, port: int | None) -> list[str]:
+    """Return the `ip=` and `port=` conditionals of one end of a logged socket."""
+    parts = []
+    if addr and parse_ip(addr) is not None and addr != "none":
+        parts.append(f"ip={addr}")
+    if port is not None and 0 <= port <= 0xFFFF:
+        parts.append(f"port={port}")
+    return parts
 
 
 def _pair_entries(family: str, word: str) -> frozenset[Entry]:

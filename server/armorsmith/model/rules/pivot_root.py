@@ -15,10 +15,12 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Code, Diagnostic
 
 from ..conditionals import Conditional, ConditionalGroup, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule, WholeAccess
 from ..span import Span
 from ..values import Value
 from .conds import covers_value, prefix_problems
+from .logged import literal, rule_from_text
 from .mount import conditional_text
 
 __all__ = ["PivotRootRule"]
@@ -47,6 +49,19 @@ class PivotRootRule(Rule):
             ctx.value(new_root) if new_root is not None and not new_root.is_missing else None,
             ctx.value(target) if target is not None and not target.is_missing else None,
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> PivotRootRule | None:
+        """Return `pivot_root oldroot=PUT_OLD NEW_ROOT,` for a `pivotroot` record (§2.2).
+
+        The kernel logs the new root as `name` and the old root's new place as `srcname`.
+        None for other operations and without a new root.
+        """
+        if record.operation != "pivotroot" or not record.name:
+            return None
+        old_root = f"oldroot={literal(record.src_name)} " if record.src_name else ""
+        rule = rule_from_text(cls, f"pivot_root {old_root}{literal(record.name)},")
+        return rule if isinstance(rule, PivotRootRule) else None
 
     @property
     def old_root(self) -> Value | None:

@@ -17,6 +17,7 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Diagnostic
 
 from ..conditionals import Conditional, ConditionalGroup, lower_access, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from ..values import Value
@@ -33,6 +34,7 @@ from .conds import (
     render_conditional,
     repeated,
 )
+from .logged import literal, mask_words, rule_from_text
 
 __all__ = ["PTRACE_ACCESS", "PtraceAccess", "PtraceRule"]
 
@@ -80,6 +82,23 @@ class PtraceRule(PermissionRule, Rule):
             groups,
             first(conditionals, "peer"),
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> PtraceRule | None:
+        """Return `ptrace PERM peer=LABEL,` for one half of a ptrace access (§2.2, §4).
+
+        The tracer's record asks for `trace` or `read`, the traced task's for `tracedby` or
+        `readby`.  As upstream, None without a denied mask or a peer (old kernels logged
+        such records with garbage, `ptrace_garbage_lp1689667`).
+        """
+        access = PtraceAccess(0)
+        for word in mask_words(record.denied_mask):
+            access |= PTRACE_ACCESS.get(word, PtraceAccess(0))
+        if record.operation != "ptrace" or not access or not record.peer:
+            return None
+        text = f"ptrace{render_access(access, PtraceAccess)} peer={literal(record.peer)},"
+        rule = rule_from_text(cls, text)
+        return rule if isinstance(rule, PtraceRule) else None
 
     def render(self) -> str:
         return (

@@ -18,6 +18,7 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Code, Diagnostic
 
 from ..conditionals import Conditional, ConditionalGroup, lower_access, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from ..values import Value
@@ -35,6 +36,7 @@ from .conds import (
     render_conditional,
     repeated,
 )
+from .logged import denied_mask, literal, mask_words, rule_from_text, simple_word
 
 __all__ = ["SIGNALS", "SIGNAL_ACCESS", "SignalAccess", "SignalRule", "signal_number"]
 
@@ -121,6 +123,28 @@ class SignalRule(PermissionRule, Rule):
             signals,
             first(conditionals, "peer"),
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> SignalRule | None:
+        """Return `signal PERMS set=SIGNAL peer=LABEL,` for one half of a signal (§2.2, §4).
+
+        A sender's record asks for `send` with the receiver as `peer=`, a receiver's record
+        for `receive` with the sender; a signal the policy language does not name is left
+        out of the rule.  None without a permission.
+        """
+        access = SignalAccess(0)
+        for word in mask_words(denied_mask(record)):
+            access |= SIGNAL_ACCESS.get(word, SignalAccess(0))
+        if record.operation != "signal" or not access:
+            return None
+        parts = ["signal" + render_access(access, SignalAccess)]
+        name = simple_word(record.signal)
+        if name is not None and signal_number(name) is not None:
+            parts.append(f"set={name}")
+        if record.peer:
+            parts.append(f"peer={literal(record.peer)}")
+        rule = rule_from_text(cls, " ".join(parts) + ",")
+        return rule if isinstance(rule, SignalRule) else None
 
     def numbers(self) -> frozenset[int] | None:
         """Return upstream's numbers of the signals named, or None for every signal."""

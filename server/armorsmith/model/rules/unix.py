@@ -17,6 +17,7 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Code, Diagnostic
 
 from ..conditionals import Conditional, ConditionalGroup, lower_access, lower_conditionals
+from ..event import LogRecord
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from ..values import Value
@@ -35,6 +36,7 @@ from .conds import (
     render_peer,
     repeated,
 )
+from .logged import denied_mask, literal, mask_words, rule_from_text, simple_word
 from .network import LOCAL_ONLY, NETWORK_ACCESS, NetworkAccess
 
 __all__ = ["UNIX_SOCKET_TYPES", "UnixRule"]
@@ -84,6 +86,43 @@ class UnixRule(PermissionRule, Rule):
             first(peer, "addr"),
             first(peer, "label"),
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> UnixRule | None:
+        """Return the unix rule that allows a record of an abstract or anonymous socket.
+
+        The rule has the denied permissions (the requested ones when the record has no
+        denied mask, as `file_inherit` records may: aa-logprof ignores those, §2.5 pitfall
+        8), the socket type, the local address, and, for permissions that involve the
+        other end, its address and label (`peer=`, which aa-logprof drops: pitfall 5).
+        Sockets bound to a path are file records.  None for other families and without
+        a permission.
+        """
+        if record.net_family != "unix":
+            return None
+        access = NetworkAccess(0)
+        for word in mask_words(denied_mask(record)):
+            access |= NETWORK_ACCESS.get(word, NetworkAccess(0))
+        if not access:
+            return None
+        parts = ["unix" + render_access(access, NetworkAccess)]
+        sock_type = simple_word(record.net_sock_type)
+        if sock_type in UNIX_SOCKET_TYPES:
+            parts.append(f"type={sock_type}")
+        addr = _logged_address(record.net_addr)
+        if addr is not None:
+            parts.append(f"addr={addr}")
+        if access & ~LOCAL_ONLY:
+            peer = []
+            peer_addr = _logged_address(record.peer_addr)
+            if peer_addr is not None:
+                peer.append(f"addr={peer_addr}")
+            if record.peer:
+                peer.append(f"label={literal(record.peer)}")
+            if peer:
+                parts.append(f"peer=({' '.join(peer)})")
+        rule = rule_from_text(cls, " ".join(parts) + ",")
+        return rule if isinstance(rule, UnixRule) else None
 
     @property
     def has_peer(self) -> bool:
@@ -205,3 +244,14 @@ def _check(conditional: Conditional, *, peer: bool) -> Diagnostic | None:
             value.span,
         )
     return None
+
+
+def _logged_address(addr: str | None) -> str | None:
+    """Return a logged unix address as a rule value, or None for `none`, `?` and nothing.
+
+    The kernel logs an abstract name with the padding of its fixed-size buffer: trailing
+    NUL bytes are not part of the name.
+    """
+    if not addr or addr in ("none", "?"):
+        return None
+    return literal(addr.rstrip("\x00"))

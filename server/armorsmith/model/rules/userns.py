@@ -16,6 +16,7 @@ from tree_sitter import Node
 from armorsmith.diagnostics import Diagnostic
 
 from ..conditionals import lower_access
+from ..event import LogRecord
 from ..rule import LowerContext, Rule
 from ..span import Span, Word
 from .conds import (
@@ -25,6 +26,7 @@ from .conds import (
     prefix_problems,
     render_access,
 )
+from .logged import denied_mask, mask_words, rule_from_text
 
 __all__ = ["USERNS_ACCESS", "UsernsAccess", "UsernsRule"]
 
@@ -58,6 +60,15 @@ class UsernsRule(PermissionRule, Rule):
             access_of(words, USERNS_ACCESS, UsernsAccess(0)),
             words,
         )
+
+    @classmethod
+    def from_event(cls, record: LogRecord) -> UsernsRule | None:
+        """Return `userns create,` for a `userns_create` record (the kernel's `userns_create`
+        mask word is the rule's `create`); None for other records."""
+        if "userns_create" not in mask_words(denied_mask(record)):
+            return None
+        rule = rule_from_text(cls, "userns create,")
+        return rule if isinstance(rule, UsernsRule) else None
 
     def render(self) -> str:
         return f"{self.render_qualifiers()}userns{render_access(self.access, UsernsAccess)},"
