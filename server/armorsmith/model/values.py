@@ -103,7 +103,12 @@ def _variables_under(node: Node, source: bytes) -> list[VarRef]:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
-"""The field names of each model dataclass type, read once per type (a fixed set)."""
+"""The fields of each model dataclass type that may hold a `Value`, read once per type
+(the set of types is fixed, so this cache cannot grow without bound)."""
+
+_MAY_HOLD_VALUES = ("Value", "Conditional", "Group", "Item", "Rule", "Expr", "object", "Any")
+"""Words in a field's annotation that mean it may hold a `Value`; other fields (words,
+ranges, flags, enums, strings) are never looked into."""
 
 _ATOMS = (str, bytes, int, float, bool, type(None), enum.Enum, Word, Span)
 """Types that never hold a `Value`."""
@@ -112,7 +117,10 @@ _ATOMS = (str, bytes, int, float, bool, type(None), enum.Enum, Word, Span)
 def _field_names(kind: type) -> tuple[str, ...]:
     names = _FIELDS.get(kind)
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else ()
+        fields = dataclasses.fields(kind) if dataclasses.is_dataclass(kind) else ()
+        names = tuple(
+            f.name for f in fields if not isinstance(f.type, str) or any(word in f.type for word in _MAY_HOLD_VALUES)
+        )
         _FIELDS[kind] = names
     return names
 
