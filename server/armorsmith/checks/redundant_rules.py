@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from armorsmith.aare import Aare
@@ -69,16 +69,25 @@ def _prefix(rule: Rule) -> str | None:
     return glob.literal_prefix if glob is not None else None
 
 
-class _Index:
-    """The rules of one profile by bucket, file rules also by the literal left part of
-    their path: a glob can only cover a path whose literal left part starts with its own."""
+def _bucket(rule: Rule) -> object:
+    return rule.key()
 
-    def __init__(self, refs: tuple[RuleRef, ...]) -> None:
+
+def _deny_bucket(rule: Rule) -> object:
+    return (rule.KIND, rule.qualifiers.owner)
+
+
+class _Index:
+    """Rules by bucket (`key_of`), file rules also by the literal left part of their path:
+    a glob can only cover a path whose literal left part starts with its own."""
+
+    def __init__(self, refs: Iterable[RuleRef], key_of: Callable[[Rule], object] = _bucket) -> None:
+        self.key_of = key_of
         self.buckets: dict[object, list[RuleRef]] = defaultdict(list)
         self.by_prefix: dict[object, dict[str, list[RuleRef]]] = defaultdict(lambda: defaultdict(list))
         self.prefixes: dict[int, str | None] = {}
         for ref in refs:
-            key = ref.rule.key()
+            key = key_of(ref.rule)
             prefix = _prefix(ref.rule)
             self.prefixes[id(ref)] = prefix
             if prefix is None:
@@ -88,8 +97,10 @@ class _Index:
 
     def candidates(self, ref: RuleRef) -> list[RuleRef]:
         """The rules that may cover `ref`: same bucket, and a compatible path prefix."""
-        key = ref.rule.key()
+        key = self.key_of(ref.rule)
         prefix = self.prefixes.get(id(ref))
+        if prefix is None and id(ref) not in self.prefixes:
+            prefix = _prefix(ref.rule)
         found = list(self.buckets.get(key, ()))
         by_prefix = self.by_prefix.get(key)
         if by_prefix:
@@ -148,17 +159,15 @@ def _shadowing(copy: RuleRef, denies: list[RuleRef]) -> RuleRef | None:
 
 def _check_profile(profile: EngineProfile, ctx: CheckContext) -> Iterator[Diagnostic]:
     index = _Index(profile.rules)
-    denies: dict[str, list[RuleRef]] = defaultdict(list)
+    denies = _Index((ref for ref in profile.rules if ref.rule.qualifiers.access is Access.DENY), _deny_bucket)
     copies: dict[tuple[str | None, int, int], list[RuleRef]] = defaultdict(list)
     for ref in profile.rules:
-        if ref.rule.qualifiers.access is Access.DENY:
-            denies[ref.rule.KIND].append(ref)
         if ref.path == ctx.path or ref.path is None:
             copies[_written(ref)].append(ref)
     for written, group in copies.items():
         rule = group[0].rule
         if rule.qualifiers.access is Access.ALLOW:
-            shadowing = [_shadowing(copy, denies[copy.rule.KIND]) for copy in group]
+            shadowing = [_shadowing(copy, denies.candidates(copy)) for copy in group]
             if all(shadowing):
                 deny = shadowing[0]
                 yield Diagnostic.of(
