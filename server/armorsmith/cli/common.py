@@ -1,18 +1,25 @@
 """What every command of the command line shares: paths, directory walks and resolution.
 
 This module owns how the CLI names files (`display_path`), which files a directory stands
-for (`walk`, skipping what AppArmor skips), and how a run resolves includes
-(`resolve_config`).
+for (`walk`, skipping what AppArmor skips), how a run resolves includes
+(`resolve_config`), how a `--policy DIR` is loaded (`load_policy_dir`), and how a log is
+opened (`open_log`, standard input and gzip included).
 """
 
 from __future__ import annotations
 
+import argparse
+import gzip
 import os
+import sys
 from collections.abc import Iterator
+from typing import IO
 
+from armorsmith.ide.query import LoadedPolicy, load_policy
 from armorsmith.resolve import DiskFileSystem, ResolveConfig, is_skipped_name
+from armorsmith.syntax import FileRole, guess_role
 
-__all__ = ["DEFAULT_BASE_DIR", "display_path", "resolve_config", "walk"]
+__all__ = ["DEFAULT_BASE_DIR", "STDIN", "display_path", "load_policy_dir", "open_log", "resolve_config", "walk"]
 
 
 def display_path(path: str) -> str:
@@ -48,3 +55,32 @@ def resolve_config(include_dirs: list[str]) -> ResolveConfig:
     if os.path.isdir(DEFAULT_BASE_DIR):
         search.append(DEFAULT_BASE_DIR)
     return ResolveConfig(tuple(search), os.getcwd(), DiskFileSystem())
+
+
+def load_policy_dir(parser: argparse.ArgumentParser, policy: str, include_dirs: list[str]) -> LoadedPolicy:
+    """Load every policy file under `policy`, resolving includes in `include_dirs` then
+    `policy`; a directory that does not exist is a usage error."""
+    if not os.path.isdir(policy):
+        parser.error(f"policy directory is not a directory: {display_path(policy)}")
+    for directory in include_dirs:
+        if not os.path.isdir(directory):
+            parser.error(f"include directory is not a directory: {display_path(directory)}")
+    files = [path for path in walk(policy) if guess_role(path, None) is FileRole.POLICY]
+    config = ResolveConfig((*include_dirs, policy), os.getcwd(), DiskFileSystem())
+    return load_policy(files, config)
+
+
+STDIN = "-"
+"""The file name that stands for standard input."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def open_log(path: str) -> IO[bytes]:
+    """Open a log for reading as bytes (`-` is standard input), decompressing gzip."""
+    if path == STDIN:
+        return sys.stdin.buffer
+    stream = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    if stream.peek(2)[:2] == _GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=stream)  # type: ignore[return-value]
+    return stream

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
-from armorsmith.ide.query import QueryError, QueryResult, load_policy, query
-from armorsmith.resolve import DiskFileSystem, ResolveConfig
-from armorsmith.syntax import FileRole, guess_role
+from armorsmith.ide.query import QueryError, QueryResult, query
 
-from .common import display_path, walk
+from .common import display_path, load_policy_dir
 
 __all__ = ["register"]
 
@@ -53,15 +50,7 @@ def _query_text(result: QueryResult) -> list[str]:
 
 
 def _run_query(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    if not os.path.isdir(args.policy):
-        parser.error(f"policy directory is not a directory: {display_path(args.policy)}")
-    for directory in args.include_dirs:
-        if not os.path.isdir(directory):
-            parser.error(f"include directory is not a directory: {display_path(directory)}")
-    files = [path for path in walk(args.policy) if guess_role(path, None) is FileRole.POLICY]
-    search = (*args.include_dirs, args.policy)
-    config = ResolveConfig(search, os.getcwd(), DiskFileSystem())
-    loaded = load_policy(files, config)
+    loaded = load_policy_dir(parser, args.policy, args.include_dirs)
     try:
         result = query(loaded, args.profile, " ".join(args.request))
     except QueryError as error:
