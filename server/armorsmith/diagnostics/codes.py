@@ -909,3 +909,27 @@ class Code(enum.Enum):
         dangling symbolic link, or because it is not a regular file. Nothing in it was checked.
         """,
     )
+
+    # Section - the language server: findings of the optional cross-check with apparmor_parser.
+
+    PARSER_ERROR = (
+        "apparmor-parser-error",
+        Severity.ERROR,
+        """
+        apparmor_parser itself rejected the file. The language server runs `apparmor_parser
+        -Q -K` on open documents when the setting `parserCrossCheck.enabled` is on (it never
+        loads anything into the kernel and never writes its cache) and reports its errors with
+        this code, on the line apparmor_parser names; an error inside an included file is
+        reported on the first line, naming that file. When armorsmith reports nothing at the
+        same place, the two disagree: please report it together with the file.
+        """,
+    )
+    PARSER_WARNING = (
+        "apparmor-parser-warning",
+        Severity.WARNING,
+        """
+        apparmor_parser accepted the file but printed a warning, or could not be run on it
+        (it was not found, or it took longer than `parserCrossCheck.timeoutSeconds`). The
+        message is apparmor_parser's own.
+        """,
+    )

@@ -15,7 +15,7 @@ from armorsmith.model import lower, walk_rules
 from armorsmith.resolve import IncludeCache, Resolution, ResolveConfig, resolve
 from armorsmith.syntax import FileRole, Parse, guess_role, is_feature_file, parse, structure_errors
 
-__all__ = ["lint_document", "semantic_diagnostics"]
+__all__ = ["lint_document", "semantic_diagnostics", "syntax_diagnostics"]
 
 
 def _utf8_problem(source: bytes) -> Diagnostic | None:
@@ -53,13 +53,22 @@ def lint_document(
         return []
     if parsed is None or parsed.source != source:
         parsed = parse(source)
+    found = syntax_diagnostics(path, parsed)
+    found += semantic_diagnostics(path, parsed, config=config, cache=cache)[0]
+    found.sort(key=lambda diagnostic: (diagnostic.start, diagnostic.end, diagnostic.code.value))
+    return found
+
+
+def syntax_diagnostics(path: str, parsed: Parse) -> list[Diagnostic]:
+    """Return what `lint_document` finds in the text alone: syntax, file structure, UTF-8.
+
+    These are whole-document findings that need no analysis, unsorted.
+    """
     found = list(parsed.errors)
     found += structure_errors(parsed.root, guess_role(path, parsed.root))
-    found += semantic_diagnostics(path, parsed, config=config, cache=cache)[0]
-    utf8_problem = _utf8_problem(source)
+    utf8_problem = _utf8_problem(parsed.source)
     if utf8_problem is not None:
         found.append(utf8_problem)
-    found.sort(key=lambda diagnostic: (diagnostic.start, diagnostic.end, diagnostic.code.value))
     return found
 
 

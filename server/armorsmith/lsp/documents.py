@@ -33,7 +33,7 @@ def register(server: ArmorsmithServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        server.host.open(uri_to_path(item.uri), _encode(item.text), item.version)
+        server.host.open(server.remember_uri(item.uri), _encode(item.text), item.version)
         server.document_changed(item.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -56,5 +56,5 @@ def register(server: ArmorsmithServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        server.host.close(uri_to_path(uri))
+        server.host.close(server.forget_uri(uri))
         server.document_closed(uri)

@@ -33,7 +33,8 @@ from armorsmith.ide.workspace import OpenDocument, Workspace
 from armorsmith.resolve import DiskFileSystem
 from armorsmith.syntax import PositionEncoding
 
-from .convert import ENCODINGS, to_lsp_range, to_offset, uri_to_path
+from .convert import ENCODINGS, path_to_uri, to_lsp_range, to_offset, uri_to_path
+from .settings import Settings, default_docs_url
 
 __all__ = ["ArmorsmithServer", "create_server"]
 
@@ -77,8 +78,34 @@ class ArmorsmithServer(LanguageServer):
         )
         self.host = Workspace(DiskFileSystem(), base_dir=os.getcwd())
         """The analysis host: open documents, the include cache and the workspace index."""
+        self.default_docs_url = default_docs_url()
+        """Where diagnostic codes link to unless the setting `docsUrl` says otherwise."""
+        self.settings = Settings(docs_url=self.default_docs_url)
+        """The settings in force (see `armorsmith.lsp.settings`); the defaults until the client's are read."""
+        self._uris: dict[str, str] = {}
         self._change_listeners: list[Callable[[str], None]] = []
         self._close_listeners: list[Callable[[str], None]] = []
+
+    def uri(self, path: str) -> str:
+        """Return the URI of `path`: as the client spelled it for an open document."""
+        return self._uris.get(path) or path_to_uri(path)
+
+    def remember_uri(self, uri: str) -> str:
+        """Remember how the client spells the URI of a document it opened; return its path."""
+        path = uri_to_path(uri)
+        self._uris[path] = uri
+        return path
+
+    def forget_uri(self, uri: str) -> str:
+        """Forget the spelling of a closed document's URI; return its path."""
+        path = uri_to_path(uri)
+        self._uris.pop(path, None)
+        return path
+
+    def show_problem(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        """Tell the user about a problem of the server's setup (`window/showMessage`), and log it."""
+        _LOG.warning("%s", message)
+        self.window_show_message(types.ShowMessageParams(type=kind, message=f"armorsmith: {message}"))
 
     def on_change(self, listener: Callable[[str], None]) -> None:
         """Call `listener(uri)` after a document was opened or changed and re-parsed."""
@@ -122,11 +149,13 @@ class ArmorsmithServer(LanguageServer):
 
 def create_server() -> ArmorsmithServer:
     """Build a server with the core handlers and every feature module registered."""
-    from . import documents
+    from . import diagnostics, documents, workspace
     from .features import FEATURES
 
     server = ArmorsmithServer()
     documents.register(server)
+    service = diagnostics.register(server)
+    workspace.register(server, service)
     for feature in FEATURES:
         feature.register(server)
     return server
