@@ -134,3 +134,85 @@ def _describe(source: bytes, diagnostic: Any) -> str | None:
         return None
     line = source.count(b"\n", 0, diagnostic.start) + 1
     return f"line {line}: {diagnostic.severity.value} {diagnostic.code.value}: {diagnostic.message}"
+
+
+def load_suggester() -> Suggester:
+    """Import armorsmith's log reader and suggestions, or explain how to make them importable."""
+    try:
+        from armorsmith import logs, model, syntax
+        from armorsmith.ide import suggest
+    except ImportError as error:
+        raise ProductError(
+            f"cannot import armorsmith's suggest API ({error}); run `make` to build .venv, "
+            "then run the conformance suite with .venv/bin/python -m conformance"
+        ) from error
+    return Suggester(logs, suggest, model, syntax)
+
+
+class Suggester:
+    """Suggests rules for a log with ``armorsmith.ide.suggest`` (no policy), as ``armorsmith suggest`` does,
+    and compares them with a profile written by upstream's tools.
+
+    Rules are compared as the records ask for them (``SuggestedRule.literals``): a path
+    armorsmith writes with a tunable (``@{HOME}/x`` for ``/home/alice/x``) is compared as
+    the logged path the tunable stands for here.
+    """
+
+    def __init__(self, logs: ModuleType, suggest: ModuleType, model: ModuleType, syntax: ModuleType) -> None:
+        self._logs = logs
+        self._suggest = suggest
+        self._model = model
+        self._syntax = syntax
+
+    def suggested(self, log: Path) -> dict[str, list[Any]]:
+        """The requests suggested for each profile (`a//b` for a child or hat) of the log,
+        merged as one profile would write them (`/a r` and `/a w` as `/a rw`)."""
+        with log.open("rb") as handle:
+            records = [item for item in self._logs.read_records(handle, log.name) if isinstance(item, self._logs.LogRecord)]
+        found: dict[str, list[Any]] = {}
+        for item in self._suggest.suggest_records(records).profiles:
+            merged: list[Any] = []
+            for literal in (literal for rule in item.rules for literal in rule.literals):
+                for index, kept in enumerate(merged):
+                    joined = kept.merge(literal)
+                    if joined is not None:
+                        merged[index] = joined
+                        break
+                else:
+                    merged.append(literal)
+            if merged:
+                found[item.profile] = merged
+        return found
+
+    def expected(self, profile: Path) -> dict[str, list[Any]]:
+        """The rules of each profile, child and hat of a policy file (empty ones left out)."""
+        lowered = self._model.lower(self._syntax.parse(profile.read_bytes()))
+        found: dict[str, list[Any]] = {}
+
+        def walk(items: tuple[Any, ...], parent: str | None) -> None:
+            for item in items:
+                if isinstance(item, self._model.Profile) and item.name is not None:
+                    name = item.name.text if parent is None else f"{parent}//{item.name.text}"
+                    rules = [rule for rule in item.body.items if isinstance(rule, self._model.Rule)]
+                    if rules:
+                        found[name] = rules
+                    walk(item.body.items, name)
+
+        walk(lowered.file.items, None)
+        return found
+
+    def compare(self, log: Path, profile: Path) -> str | None:
+        """None when the suggestions for ``log`` and the rules of ``profile`` allow the same,
+        profile by profile (each rule of one side covered by a rule of the other); otherwise
+        the first difference."""
+        ours, theirs = self.suggested(log), self.expected(profile)
+        if set(ours) != set(theirs):
+            return f"profiles: suggested {sorted(ours)}, expected {sorted(theirs)}"
+        for name in theirs:
+            for rule in theirs[name]:
+                if not any(mine.covers(rule) for mine in ours[name]):
+                    return f"{name}: `{rule.render()}` is not allowed by {[mine.render() for mine in ours[name]]}"
+            for mine in ours[name]:
+                if not any(rule.covers(mine) for rule in theirs[name]):
+                    return f"{name}: suggested `{mine.render()}` allows more than {[rule.render() for rule in theirs[name]]}"
+        return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from conformance.suites.base import Context, Suite
 from conformance.suites.generated import GeneratedSuite
+from conformance.suites.log_suggest import LogSuggestSuite
 from conformance.suites.profile_lint import ProfileLintSuite
 from conformance.suites.profile_syntax import ProfileSyntaxSuite
 from conformance.suites.static_lint import StaticLintSuite
@@ -15,7 +16,7 @@ from conformance.suites.static_syntax import StaticSyntaxSuite
 
 SUITES: dict[str, Suite] = {
     suite.name: suite
-    for suite in (StaticSyntaxSuite(), ProfileSyntaxSuite(), StaticLintSuite(), ProfileLintSuite(), GeneratedSuite())
+    for suite in (StaticSyntaxSuite(), ProfileSyntaxSuite(), StaticLintSuite(), ProfileLintSuite(), GeneratedSuite(), LogSuggestSuite())
 }
 
 __all__ = ("SUITES", "Context", "Suite")

@@ -20,22 +20,27 @@ from armorsmith.syntax import parse
 from ..event import LogRecord
 from ..rule import LowerContext, Rule
 
-__all__ = ["denied_mask", "literal", "mask_words", "rule_from_text", "simple_word"]
+__all__ = ["denied_mask", "escape", "literal", "mask_words", "rule_from_text", "simple_word"]
 
 _AARE_SPECIAL = re.compile(r"([\\*?\[\]{}^])")
 _NEEDS_QUOTES = re.compile(r'[\s,()"#=]')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def escape(text: str) -> str:
+    """Return `text` with its AARE pattern characters escaped with a backslash and its
+    control characters written as `\\xNN`, so that as a glob it matches only itself."""
+    escaped = _AARE_SPECIAL.sub(r"\\\1", text)
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", escaped)
+
+
 def literal(text: str) -> str:
     """Return `text` written as a policy value that matches exactly `text`.
 
-    AARE pattern characters are escaped with a backslash and control characters written
-    as `\\xNN`; the value is quoted when it holds a blank, a comma, a parenthesis, `#`,
+    The text is `escape`d, and quoted when it holds a blank, a comma, a parenthesis, `#`,
     `=` or a quote, which would otherwise end it.
     """
-    escaped = _AARE_SPECIAL.sub(r"\\\1", text)
-    escaped = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", escaped)
+    escaped = escape(text)
     if escaped and not _NEEDS_QUOTES.search(escaped):
         return escaped
     return '"' + escaped.replace('"', '\\"') + '"'
