@@ -28,7 +28,7 @@ need no rule.  Everything here is pure; `armorsmith.ide.suggest` gives it a poli
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from armorsmith.aare import Aare
@@ -45,6 +45,7 @@ from armorsmith.engine import (
 from armorsmith.model import LogRecord, Rule
 from armorsmith.model.rules.capability import CapabilityRule
 from armorsmith.model.rules.change_profile import ChangeProfileRule
+from armorsmith.model.rules.conds import PermissionRule
 from armorsmith.model.rules.dbus import DbusRule
 from armorsmith.model.rules.file import FAILED_EXEC_INFO, NULL_FILE_NAMES, FileRule, LinkRule
 from armorsmith.model.rules.io_uring import IoUringRule
@@ -246,6 +247,8 @@ class _Suggester:
         self.context = context
         self.placer = Placer(context.policy, _known_profiles(records))
         self.book = _Book()
+        self.decided_by: dict[tuple[object, str], LogRecord] = {}
+        """The first record whose learning label took each exec decision of the placer."""
 
     def add(self, record: LogRecord) -> None:
         """Gather what one record needs."""
@@ -253,7 +256,10 @@ class _Suggester:
             if record.event == "AA_RECORD_AUDIT" and record.info == _USERNS_TRANSITION:
                 self._userns_transition(record)
             return
+        decided = len(self.placer.decisions)
         targets = self.placer.subjects(record.profile, record.namespace)
+        for key in list(self.placer.decisions)[decided:]:
+            self.decided_by[key] = record
         if not targets:
             self._unplaced(record)
             return
@@ -315,7 +321,7 @@ class _Suggester:
         if not isinstance(peer_rule, Rule):
             return
         for peer in self.placer.subjects(peer_label):
-            reason = f"the other half of the cross-check: {target.name} needs `{rule.render()}`"
+            reason = f"the other half of the cross-check with {target.name}"
             self.book.rule(peer, SuggestedRule(peer_rule, (peer_rule,), (record,), reason=reason))
 
     def _exec(self, record: LogRecord, targets: tuple[Target, ...]) -> None:
@@ -370,15 +376,12 @@ class _Suggester:
             rule = _exec_rule(program, advice.mode)
             if rule is None:
                 continue
-            records = tuple(
-                record for entry in self.book.entries.values() for item in entry.rules
-                for record in item.records if f"//null-{program}" in (record.profile or "")
-            )
+            record = self.decided_by.get((parent.key, program))
             reason = (
                 f"{advice.mode}: the complain-mode learning profile {parent.name}//null-{program} "
                 f"needs an exec rule; {advice.reason}"
             )
-            self.book.rule(parent, SuggestedRule(rule, (rule,), records[:1], reason=reason))
+            self.book.rule(parent, SuggestedRule(rule, (rule,), (record,) if record else (), reason=reason))
 
     def finish(self) -> Suggestions:
         """Return the suggestions gathered, what the policy allows already left out."""
@@ -394,7 +397,7 @@ class _Suggester:
     def _finish_rules(self, entry: _Entry) -> tuple[SuggestedRule, ...]:
         profile = entry.target.profile
         tunables = self.context.tunables(entry.target.file)
-        kept: list[SuggestedRule] = []
+        kept = _Merged()
         for suggested in entry.rules:
             if profile is not None and entry.target.namespace is None:
                 verdict = _allowed(self.context.policy, profile, suggested.literals[0])
@@ -405,8 +408,8 @@ class _Suggester:
                         entry.notes.append(verdict)
                     continue
             suggested = self._offer_abstraction(suggested)
-            _add_merged(kept, _with_tunables(suggested, tunables))
-        return tuple(sorted(kept, key=_sort_key))
+            kept.add(_with_tunables(suggested, tunables))
+        return tuple(sorted(kept.rules, key=_sort_key))
 
     def _offer_abstraction(self, suggested: SuggestedRule) -> SuggestedRule:
         """Offer the abstraction whose rules allow the request most narrowly, if any."""
@@ -493,28 +496,46 @@ def _with_tunables(suggested: SuggestedRule, tunables: Tunables) -> SuggestedRul
     return dataclasses.replace(suggested, rule=general_rule) if general_rule is not None else suggested
 
 
-def _add_merged(kept: list[SuggestedRule], new: SuggestedRule) -> None:
-    """Add `new` to a profile's rules, merged into a rule that can say both when there is one."""
-    for index, old in enumerate(kept):
-        if old.include != new.include or (old.include is None and type(old.rule) is not type(new.rule)):
-            continue
-        merged = old.rule if old.include else old.rule.merge(new.rule)
-        if merged is None:
-            continue
-        literals = list(old.literals)
-        for rule in new.literals:
-            if not any(existing.covers(rule) for existing in literals):
-                literals.append(rule)
-        kept[index] = SuggestedRule(
-            merged,
-            tuple(literals),
-            old.records + new.records,
-            "; ".join(dict.fromkeys(reason for reason in (old.reason, new.reason) if reason)) or None,
-            old.include,
-            old.narrower if old.narrower == new.narrower else None,
-        )
-        return
-    kept.append(new)
+def _bucket(suggested: SuggestedRule) -> Hashable:
+    """What two rules must share to merge: the include offered, or the kind, qualifiers and
+    object (for kinds with permission words, all but the permissions)."""
+    rule = suggested.rule
+    if suggested.include:
+        return ("include", suggested.include)
+    if isinstance(rule, FileRule):
+        return (FileRule, rule.key(), rule.path_text)
+    if isinstance(rule, PermissionRule):
+        return (type(rule), rule.key(), dataclasses.replace(rule, access=type(rule.access)(0)).render())
+    return (type(rule), rule.key())
+
+
+class _Merged:
+    """A profile's rules, each new one merged into a rule that can say both when there is one."""
+
+    def __init__(self) -> None:
+        self.rules: list[SuggestedRule] = []
+        self._buckets: dict[Hashable, list[int]] = {}
+
+    def add(self, new: SuggestedRule) -> None:
+        positions = self._buckets.setdefault(_bucket(new), [])
+        for index in positions:
+            old = self.rules[index]
+            merged = old.rule if old.include else old.rule.merge(new.rule)
+            if merged is None:
+                continue
+            literals = list(old.literals)
+            literals += [rule for rule in new.literals if not any(kept.covers(rule) for kept in literals)]
+            self.rules[index] = SuggestedRule(
+                merged,
+                tuple(literals),
+                old.records + new.records,
+                "; ".join(dict.fromkeys(reason for reason in (old.reason, new.reason) if reason)) or None,
+                old.include,
+                old.narrower if old.narrower == new.narrower else None,
+            )
+            return
+        positions.append(len(self.rules))
+        self.rules.append(new)
 
 
 def _sort_key(suggested: SuggestedRule) -> tuple[int, int, str]:
