@@ -5,38 +5,29 @@ the `client` fixture is parametrised over the capability profiles pytest-lsp shi
 Neovim and VS Code (`harness.PROFILES`), so every scenario runs as each editor would drive
 it: Neovim offers UTF-8 positions and pulls diagnostics, VS Code 1.65 counts UTF-16 and has
 them pushed.  The server's workspace folder and include path is a small policy tree of the
-module's own (`policy_tree`).
+session's own (`harness.policy_tree`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import pytest_lsp
 
-from .harness import PROFILES, SERVER, TREE, RecordingClient, Session, settings_for, start, write_tree
-
-
-@pytest.fixture(scope="module")
-def policy_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workspace folder with a small policy tree; each module gets its own copy."""
-    root = tmp_path_factory.mktemp("workspace")
-    write_tree(root, TREE)
-    return root
+from .harness import PROFILES, SERVER, RecordingClient, Session, policy_tree, settings_for, start
 
 
 @pytest_lsp.fixture(config=SERVER, scope="module", params=PROFILES)
-async def client(lsp_client: RecordingClient, request: pytest.FixtureRequest, policy_tree: Path):
-    """A session under each client profile, with the policy tree as workspace and include path."""
-    await start(lsp_client, request.param, policy_tree, settings_for(policy_tree))
+async def client(lsp_client: RecordingClient, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A session under each client profile, in a policy tree of its own (workspace and include path)."""
+    tree = policy_tree(tmp_path_factory)
+    await start(lsp_client, request.param, tree, settings_for(tree))
     yield
     await lsp_client.shutdown_session()
 
 
 @pytest.fixture
-def session(client: RecordingClient, policy_tree: Path) -> Session:
+def session(client: RecordingClient) -> Session:
     """The module's session, with its helpers."""
-    return Session(client, policy_tree)
+    return Session(client)
 
 

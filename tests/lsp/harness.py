@@ -44,12 +44,14 @@ TREE = {
 }
 
 
-def write_tree(root: Path, files: dict[str, bytes]) -> None:
-    """Write `files` (relative path -> content) under `root`."""
-    for name, content in files.items():
+def policy_tree(factory: pytest.TempPathFactory) -> Path:
+    """Write a new copy of the small policy tree (`TREE`) and return its root."""
+    root = factory.mktemp("workspace")
+    for name, content in TREE.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+    return root
 
 
 class RecordingClient(LanguageClient):
@@ -60,6 +62,8 @@ class RecordingClient(LanguageClient):
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
         self.registrations: list[types.Registration] = []
         """What the server registered dynamically (`client/registerCapability`)."""
+        self.tree = Path()
+        """The workspace folder of the session (see `start`)."""
         self.result: types.InitializeResult | None = None
         """What the server answered to `initialize`."""
 
@@ -96,6 +100,7 @@ def settings_for(tree: Path, **extra: Any) -> dict[str, Any]:
 
 async def start(client: RecordingClient, profile: str, tree: Path, settings: Any) -> None:
     """Initialize a session under `profile` with `tree` as the workspace folder."""
+    client.tree = tree
     client.set_configuration(settings, section="armorsmith")
     folder = tree.as_uri()
     client.result = await client.initialize_session(
@@ -143,7 +148,11 @@ class Session:
     """A client with the helpers the scenarios share."""
 
     client: RecordingClient
-    tree: Path
+
+    @property
+    def tree(self) -> Path:
+        """The session's workspace folder."""
+        return self.client.tree
 
     @property
     def encoding(self) -> str:

@@ -11,9 +11,10 @@ profile or hat:
 - one profile unit per top-level profile or hat, the preamble and that profile, reports
   what is found inside that profile;
 - the names unit, when there are at least two top-level profiles, holds the preamble and
-  every top-level profile's header with an empty body, and reports only
-  `duplicate-profile`: the names of top-level profiles are the one thing a check compares
-  across them.
+  every top-level profile's header with an empty body, and reports nothing itself: the
+  `duplicate-profile` findings in it say which profiles share a name.  Those are put in
+  one profile unit together, since checks and resolution find profiles by name and so see
+  such profiles interact; every other profile stands alone.
 
 A unit's findings depend only on its text, the document's path and the files resolution
 read for it, so they are cached under its text until one of those files changes
@@ -129,6 +130,11 @@ class _Unit:
             shift = before + length + 1
         return -1, offset - shift
 
+    def inserted_at(self, offset: int) -> int | None:
+        """Return the index of the inserted piece holding `offset`, None in the preamble."""
+        index, _ = self._locate(offset)
+        return None if index < 0 else index
+
     def original(self, offset: int) -> int | None:
         """Map an offset of the unit's text to the document, None inside added text."""
         index, local = self._locate(offset)
@@ -196,14 +202,17 @@ class _Entry:
 
 def _header(node, source: bytes) -> bytes | None:  # noqa: ANN001 - a tree-sitter Node.
     """Return a profile's text up to and including the `{` that opens its body."""
-    for child in node.children:
-        if child.type == "{":
-            return source[node.start_byte : child.end_byte]
-    return None
+    body = node.child_by_field_name("body")
+    if body is None or not body.children or body.children[0].type != "{":
+        return None
+    return source[node.start_byte : body.children[0].end_byte]
 
 
-def _units(parsed: Parse) -> list[tuple[tuple[object, ...], _Unit]]:
-    """Split a document into its units, each with its cache key."""
+def _split(parsed: Parse) -> tuple[_Layout, list[tuple[int, _Piece, bytes | None]]]:
+    """Split a document into its preamble and its top-level profiles (with their headers).
+
+    Each profile comes with its position (the number of preamble pieces before it).
+    """
     source = parsed.source
     preamble: list[_Piece] = []
     profiles: list[tuple[int, _Piece, bytes | None]] = []
@@ -215,19 +224,55 @@ def _units(parsed: Parse) -> list[tuple[tuple[object, ...], _Unit]]:
             profiles.append((len(preamble), piece, _header(child, source)))
         else:
             preamble.append(piece)
-    layout = _Layout(preamble)
-    units = [(("preamble", layout.key), _Unit("preamble", layout, []))]
-    for position, piece, _ in profiles:
-        unit = _Unit("profile", layout, [(position, piece, piece.text)])
-        units.append((("profile", layout.key, position, piece.text), unit))
-    if len(profiles) >= 2:
-        inserted: list[tuple[int, _Piece | None, bytes]] = []
-        for position, piece, header in profiles:
-            if header is not None:
-                inserted += [(position, _Piece(header, piece.original), header), (position, None, b"}")]
-        key = ("names", layout.key, tuple((position, text) for position, _, text in inserted))
-        units.append((key, _Unit("names", layout, inserted)))
-    return units
+    return _Layout(preamble), profiles
+
+
+def _profile_unit(layout: _Layout, members: list[tuple[int, _Piece, bytes | None]]) -> tuple[tuple[object, ...], _Unit]:
+    """The unit of one profile, or of profiles that share a name, with its cache key."""
+    inserted = [(position, piece, piece.text) for position, piece, _ in members]
+    key = ("profile", layout.key, tuple((position, text) for position, _, text in inserted))
+    return key, _Unit("profile", layout, inserted)
+
+
+def _names_unit(
+    layout: _Layout, profiles: list[tuple[int, _Piece, bytes | None]]
+) -> tuple[tuple[object, ...], _Unit, list[int | None]]:
+    """The names unit, its key, and for each piece it inserts the profile it comes from."""
+    inserted: list[tuple[int, _Piece | None, bytes]] = []
+    owners: list[int | None] = []
+    for number, (position, piece, header) in enumerate(profiles):
+        if header is not None:
+            inserted += [(position, _Piece(header, piece.original), header), (position, None, b"}")]
+            owners += [number, None]
+    key = ("names", layout.key, tuple((position, text) for position, _, text in inserted))
+    return key, _Unit("names", layout, inserted), owners
+
+
+def _groups(count: int, names: _Unit, owners: list[int | None], found: tuple[Diagnostic, ...]) -> list[list[int]]:
+    """Group the profiles the names unit found to share a name; the others stand alone.
+
+    Profiles of one name are analysed together, as checks and resolution find profiles by
+    name and so see duplicates interact.
+    """
+    parent = list(range(count))
+
+    def root(number: int) -> int:
+        while parent[number] != number:
+            number = parent[number]
+        return number
+
+    for diagnostic in found:
+        if diagnostic.code is not Code.DUPLICATE_PROFILE:
+            continue
+        ends = [diagnostic.start, *(item.start for item in diagnostic.related if item.path is None)]
+        members = {owners[index] for index in map(names.inserted_at, ends) if index is not None and owners[index] is not None}
+        first, *others = sorted(number for number in members if number is not None) or [None]
+        for other in others:
+            parent[root(other)] = root(first)
+    grouped: dict[int, list[int]] = {}
+    for number in range(count):
+        grouped.setdefault(root(number), []).append(number)
+    return sorted(grouped.values())
 
 
 class IncrementalLint:
@@ -264,20 +309,39 @@ class IncrementalLint:
         found = syntax_diagnostics(path, parsed)
         entries = self._entries.setdefault(path, {})
         used: set[tuple[object, ...]] = set()
-        for key, unit in _units(parsed):
-            entry = entries.get(key)
-            if entry is None:
-                entry = entries[key] = self._analyse(path, unit, config, cache)
-                yield
+
+        def entry_of(key: tuple[object, ...], unit: _Unit) -> tuple[_Entry, bool]:
             used.add(key)
+            entry = entries.get(key)
+            if entry is not None:
+                return entry, False
+            entry = entries[key] = self._analyse(path, unit, config, cache)
+            return entry, True
+
+        layout, profiles = _split(parsed)
+        groups = [[number] for number in range(len(profiles))]
+        if len(profiles) >= 2:
+            key, names, owners = _names_unit(layout, profiles)
+            entry, analysed = entry_of(key, names)
+            if analysed:
+                yield
+            groups = _groups(len(profiles), names, owners, entry.diagnostics)
+        units = [(("preamble", layout.key), _Unit("preamble", layout, []))]
+        units += [_profile_unit(layout, [profiles[number] for number in group]) for group in groups]
+        for key, unit in units:
+            entry, analysed = entry_of(key, unit)
+            if analysed:
+                yield
             for diagnostic in entry.diagnostics:
                 mapped = unit.map(diagnostic, path)
                 if mapped is not None:
                     found.append(mapped)
         # A complete lint keeps only the units of this version of the document.
         self._entries[path] = {key: entries[key] for key in used if key in entries}
-        unique = {(d.start, d.end, d.code.value, d.message): d for d in found}
-        return sorted(unique.values(), key=lambda d: (d.start, d.end, d.code.value))
+        # Each unit reports a failing check once; the document reports it once.
+        internal = [d for d in found if d.code is Code.INTERNAL_ERROR]
+        found = [d for d in found if d.code is not Code.INTERNAL_ERROR] + list({d.message: d for d in internal}.values())
+        return sorted(found, key=lambda d: (d.start, d.end, d.code.value))
 
     @staticmethod
     def _analyse(path: str, unit: _Unit, config: ResolveConfig | None, cache: IncludeCache | None) -> _Entry:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from armorsmith.diagnostics import Diagnostic, Edit
 from armorsmith.engine import EngineProfile, PolicySet, engine_profile
@@ -47,10 +46,8 @@ from armorsmith.resolve import (
 )
 from armorsmith.syntax import FileRole, LineIndex, Parse, guess_role, is_feature_file, parse, reparse
 
+from .context import DocumentContext, Project
 from .incremental import IncrementalLint
-
-if TYPE_CHECKING:
-    from .context import DocumentContext, Project
 
 __all__ = [
     "DEFAULT_SEARCH_DIRS",
@@ -115,8 +112,6 @@ class ScanProgress:
 
 def _analyse(path: str, parsed: Parse, config: ResolveConfig, cache: IncludeCache) -> DocumentContext:
     """Lower and resolve one document (feature ABI files are not policy: no resolution)."""
-    from .context import DocumentContext
-
     lowered = lower(parsed)
     if is_feature_file(path, parsed.source):
         return DocumentContext(path, parsed, lowered.file, None)
@@ -413,8 +408,6 @@ class Workspace:
 
     def project(self) -> Project:
         """Return the workspace around the open documents, as the index knows it now."""
-        from .context import Project
-
         return Project(
             policy=self.index.policy,
             documents=self.index.documents,
