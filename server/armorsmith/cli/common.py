@@ -2,8 +2,9 @@
 
 This module owns how the CLI names files (`display_path`), which files a directory stands
 for (`walk`, skipping what AppArmor skips), how a run resolves includes
-(`resolve_config`), how a `--policy DIR` is loaded (`load_policy_dir`), and how a log is
-opened (`open_log`, standard input and gzip included).
+(`resolve_config`), how a `--policy DIR` is loaded (`load_policy_dir`, and readied for
+suggestions with the abstractions of the directory by `suggest_policy_dir`), and how a log
+is opened (`open_log`, standard input and gzip included).
 """
 
 from __future__ import annotations
@@ -16,10 +17,20 @@ from collections.abc import Iterator
 from typing import IO
 
 from armorsmith.ide.query import LoadedPolicy, load_policy
+from armorsmith.ide.suggest import SuggestPolicy, prepare_policy
 from armorsmith.resolve import DiskFileSystem, ResolveConfig, is_skipped_name
 from armorsmith.syntax import FileRole, guess_role
 
-__all__ = ["DEFAULT_BASE_DIR", "STDIN", "display_path", "load_policy_dir", "open_log", "resolve_config", "walk"]
+__all__ = [
+    "DEFAULT_BASE_DIR",
+    "STDIN",
+    "display_path",
+    "load_policy_dir",
+    "open_log",
+    "resolve_config",
+    "suggest_policy_dir",
+    "walk",
+]
 
 
 def display_path(path: str) -> str:
@@ -68,6 +79,26 @@ def load_policy_dir(parser: argparse.ArgumentParser, policy: str, include_dirs: 
     files = [path for path in walk(policy) if guess_role(path, None) is FileRole.POLICY]
     config = ResolveConfig((*include_dirs, policy), os.getcwd(), DiskFileSystem())
     return load_policy(files, config)
+
+
+def _abstractions(policy: str) -> list[str]:
+    """Return the include names of the abstractions directly in the policy's `abstractions/`."""
+    folder = os.path.join(policy, "abstractions")
+    if not os.path.isdir(folder):
+        return []
+    return [
+        f"abstractions/{name}"
+        for name in sorted(os.listdir(folder))
+        if not is_skipped_name(name) and os.path.isfile(os.path.join(folder, name))
+    ]
+
+
+def suggest_policy_dir(parser: argparse.ArgumentParser, policy: str, include_dirs: list[str]) -> SuggestPolicy:
+    """Load `policy` as `load_policy_dir` does and ready it for suggestions: the
+    abstractions of its `abstractions/` may be offered, and each file's tunables used."""
+    loaded = load_policy_dir(parser, policy, include_dirs)
+    config = ResolveConfig((*include_dirs, policy), os.getcwd(), DiskFileSystem())
+    return prepare_policy(loaded, _abstractions(policy), config)
 
 
 STDIN = "-"

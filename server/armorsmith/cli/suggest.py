@@ -19,40 +19,17 @@ import sys
 from collections.abc import Iterator
 
 from armorsmith.ide.suggest import (
-    SuggestPolicy,
     policy_diff,
-    prepare_policy,
     render_text,
     suggest_records,
     to_json,
     unified_diff,
 )
 from armorsmith.logs import LogRecord, UnreadableLine, read_records
-from armorsmith.resolve import DiskFileSystem, ResolveConfig, is_skipped_name
 
-from .common import STDIN, display_path, load_policy_dir, open_log
+from .common import STDIN, display_path, open_log, suggest_policy_dir
 
 __all__ = ["register"]
-
-
-def _abstractions(policy_dir: str) -> list[str]:
-    """Return the include names of the abstractions directly in the policy's `abstractions/`."""
-    folder = os.path.join(policy_dir, "abstractions")
-    if not os.path.isdir(folder):
-        return []
-    return [
-        f"abstractions/{name}"
-        for name in sorted(os.listdir(folder))
-        if not is_skipped_name(name) and os.path.isfile(os.path.join(folder, name))
-    ]
-
-
-def _load(parser: argparse.ArgumentParser, args: argparse.Namespace) -> SuggestPolicy | None:
-    if args.policy is None:
-        return None
-    loaded = load_policy_dir(parser, args.policy, args.include_dirs)
-    config = ResolveConfig((*args.include_dirs, args.policy), os.getcwd(), DiskFileSystem())
-    return prepare_policy(loaded, _abstractions(args.policy), config)
 
 
 def _items(path: str) -> Iterator[LogRecord | UnreadableLine]:
@@ -81,7 +58,7 @@ def _run_suggest(parser: argparse.ArgumentParser, args: argparse.Namespace) -> i
         parser.error("--diff needs --policy DIR: it edits the files of that policy")
     if args.diff and args.format == "json":
         parser.error("--diff prints a unified diff; it cannot be combined with --format json")
-    policy = _load(parser, args)
+    policy = suggest_policy_dir(parser, args.policy, args.include_dirs) if args.policy is not None else None
     records: list[LogRecord] = []
     unreadable = 0
     for item in _items(args.file):

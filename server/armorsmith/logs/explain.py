@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from armorsmith.engine import Label, mirror_request, parse_label
+from armorsmith.engine import Label, mirror_request, parse_label, parse_request
 from armorsmith.model import LogRecord, Rule
 from armorsmith.model.rules.capability import CapabilityRule
 from armorsmith.model.rules.change_profile import ChangeProfileRule
@@ -242,6 +242,8 @@ class LogContext:
 
     records: tuple[LogRecord, ...]
     _by_pid: dict[int, list[LogRecord]] = field(default_factory=dict)
+    _inherits: dict[str | None, list[LogRecord]] = field(default_factory=dict)
+    _execs: dict[tuple[str | None, str | None], LogRecord] = field(default_factory=dict)
 
     @classmethod
     def of(cls, records: Iterable[LogRecord]) -> LogContext:
@@ -250,19 +252,19 @@ class LogContext:
         for record in context.records:
             if record.pid is not None:
                 context._by_pid.setdefault(record.pid, []).append(record)
+            if record.operation == "file_inherit" and not _null_file(record) and (record.name or record.net_family):
+                context._inherits.setdefault(record.profile, []).append(record)
+            elif record.operation == "exec":
+                context._execs.setdefault((record.profile, record.name), record)
         return context
 
     def inherit_records(self, record: LogRecord) -> list[LogRecord]:
-        """The `file_inherit` denials of the same task (or, without a pid, the same profile)
-        that name a real object: the cause of later `apparmor/.null` records (F2)."""
-        pool = self._by_pid.get(record.pid, []) if record.pid is not None else list(self.records)
+        """The `file_inherit` denials of the same profile (and task, when the record has a
+        pid) that name a real object: the cause of later `apparmor/.null` records (F2)."""
         return [
             other
-            for other in pool
-            if other.operation == "file_inherit"
-            and other.profile == record.profile
-            and (other.name or "").strip("/") != "apparmor/.null"
-            and (other.name or other.net_family)
+            for other in self._inherits.get(record.profile, ())
+            if record.pid is None or other.pid == record.pid
         ]
 
     def other_half(self, record: LogRecord) -> LogRecord | None:
@@ -271,11 +273,10 @@ class LogContext:
         It is checked in the peer's profile, names this profile as its peer, and has the
         mirrored permission; both halves carry the initiating task's pid.
         """
-        if not record.peer and not record.peer_profile:
-            return None
         peer = record.peer or record.peer_profile
-        pool = self._by_pid.get(record.pid, []) if record.pid is not None else list(self.records)
-        for other in pool:
+        if peer is None or record.pid is None:
+            return None
+        for other in self._by_pid.get(record.pid, ()):
             if other is record or other.operation != record.operation:
                 continue
             if other.profile == peer and (other.peer or other.peer_profile) == record.profile:
@@ -285,10 +286,7 @@ class LogContext:
 
     def learning_exec(self, parent: str, program: str) -> LogRecord | None:
         """The exec record that started the learning profile `parent//null-program` (§5)."""
-        for record in self.records:
-            if record.operation == "exec" and record.profile == parent and record.name == program:
-                return record
-        return None
+        return self._execs.get((parent, program))
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,6 +531,10 @@ def _cross_check(record: LogRecord, request: Rule | None, context: LogContext) -
     if mirrored is None:
         return [], None, None
     peer_label, peer_text = mirrored
+    peer_rule, _ = parse_request(peer_text)
+    if isinstance(peer_rule, Rule):
+        # The canonical text, as suggest proposes the peer's rule.
+        peer_text = peer_rule.render().rstrip(",")
     peer = record.peer or record.peer_profile
     if peer_label is None or peer is None:
         return [], None, None

@@ -42,10 +42,6 @@ def _mask(record: LogRecord) -> str:
 _FILE_OPERATION_WORDS = {
     "file_mmap": "mapping it into memory",
     "file_mprotect": "changing its memory protection",
-    "file_lock": "locking it",
-    "file_perm": "on a descriptor it already had open",
-    "file_inherit": "on a descriptor inherited across an exec",
-    "file_receive": "on a descriptor received over a unix socket",
     "getattr": "reading its attributes (stat)",
     "setattr": "changing its attributes",
     "chmod": "changing its mode (chmod)",
@@ -231,7 +227,7 @@ def _dbus(record: LogRecord) -> tuple[str, list[str]]:
             what += f" to `{record.name}`"
         if peer:
             what += f" (confined by `{peer}`)"
-    if record.name and record.name.startswith(":"):
+    if mask != "receive" and record.name and record.name.startswith(":"):
         details.append(
             f"`{record.name}` is a unique connection name, which changes with every connection: a rule "
             "naming the well-known name (`peer=(name=...)`) does not match messages sent to it; match the "
