@@ -291,7 +291,7 @@ def _landing_line(project: Project, ctx: DocumentContext, targets: ExecTargets, 
         decided_here = transition.rule is None or transition.rule.rule.span == targets.rule.span
         note = ""
         if not decided_here and transition.rule is not None:
-            note = f" — decided by {_code(transition.rule.rule.render())}, which matches it more precisely"
+            note = f" — for this path the rule {_code(transition.rule.rule.render())} decides"
         if transition.landing is Landing.PROFILE and transition.target is not None:
             how = ""
             if targets.mode.target is None:

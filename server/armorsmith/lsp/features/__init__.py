@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import formatting
+from . import formatting, hover, inlay, navigation, structure, symbols, tokens
 
-FEATURES: tuple[ModuleType, ...] = (formatting,)
+FEATURES: tuple[ModuleType, ...] = (formatting, hover, navigation, symbols, tokens, structure, inlay)
 """Every feature module, registered in this order by `create_server()`."""
