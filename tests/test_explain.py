@@ -329,3 +329,29 @@ def test_explain_and_suggest_agree(corpus_dir: Path) -> None:
         records = [item for item in read_records(lines, name) if isinstance(item, LogRecord)]
         suggested = {(entry["profile"], rule) for entry in to_json(suggest_records(records)) for rule in entry["rules"]}
         assert explained == suggested, name
+
+
+@pytest.mark.parametrize(
+    ("name", "operation", "sentence"),
+    [
+        # F15: a socket bound to a path is a file.
+        ("ml-2019-09-freshclam-winbind-connect.log", "connect", "is mediated as a file: it needs a file rule"),
+        # F18: a script's profile reads the interpreter.
+        ("ml-2019-09-perl-script-file_mmap.log", "file_mmap", "`/usr/bin/perl` is an interpreter"),
+        # F7 and F6: ALLOWED, yet the exec failed; the rule's target profile is missing.
+        ("ml-2019-05-fullsystempolicy-init-systemd.log", "exec", "but this operation failed anyway"),
+        # F7: a profile shipped in complain mode.
+        ("ml-2025-02-sssd-allowed-noise.log", "open", "ALLOWED means /usr/sbin/sssd is in complain mode"),
+        # F8: dac_override.
+        ("ml-2020-09-dac_override-complain.log", "capable", "Often the real fix is the file's ownership"),
+        # F11: chmod of a directory.
+        ("ml-2021-03-chmod-dir-w.log", "chmod", "The name ends in `/`: it is a directory"),
+        # F9: a container's id-mapped users.
+        ("ml-2025-04-kernel-patch-userns-link-connect.log", "link", "ids from different user namespaces"),
+    ],
+)
+def test_real_denials_sentences(corpus_dir: Path, name: str, operation: str, sentence: str) -> None:
+    """Ensure that real records get the expert's explanation for their situation."""
+    result = _explain(name, _corpus_lines(corpus_dir / REAL / name))
+    texts = [" ".join((*item.details, item.fix)) for item in result.explanations if item.operation == operation]
+    assert any(sentence in text for text in texts)
