@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from armorsmith.checks.profile_flags import _MODES, _SWITCHES, _VALUED
+from armorsmith.checks.profile_flags import _MODES, FLAG_SWITCHES, VALUED_FLAGS
 from armorsmith.ide import vocabulary
 from armorsmith.ide.hover import hover
 from armorsmith.model.rules.capability import CAPABILITIES
@@ -146,7 +146,7 @@ def _words(table: dict) -> set[str]:
         (set(SOCKET_TYPES) | set(UNIX_SOCKET_TYPES), vocabulary.SOCKET_TYPES),
         (set(SIGNALS), vocabulary.SIGNALS),
         (set(RLIMITS), vocabulary.RLIMITS),
-        (_MODES | _SWITCHES | _VALUED, vocabulary.FLAGS),
+        (_MODES | FLAG_SWITCHES | VALUED_FLAGS, vocabulary.FLAGS),
         (set(NETWORK_ACCESS), vocabulary.ACCESS_WORDS["network"]),
         (set(SIGNAL_ACCESS), vocabulary.ACCESS_WORDS["signal"]),
         (set(PTRACE_ACCESS), vocabulary.ACCESS_WORDS["ptrace"]),

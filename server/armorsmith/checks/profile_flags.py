@@ -44,17 +44,20 @@ if TYPE_CHECKING:
 
     from . import CheckContext
 
-__all__ = ["CODES", "ERRNOS", "run"]
+__all__ = ["CODES", "ERRNOS", "FLAG_SWITCHES", "VALUED_FLAGS", "run"]
 
 CODES = (Code.INVALID_PROFILE_FLAG, Code.CONFLICTING_PROFILE_FLAGS)
 
 _MODES = frozenset(mode.value for mode in Mode)
-_SWITCHES = frozenset(
+FLAG_SWITCHES = frozenset(
     """audit debug interruptible chroot_relative namespace_relative mediate_deleted
     delegate_deleted attach_disconnected no_attach_disconnected chroot_attach chroot_no_attach
     attach_disconnected.ipc""".split()
 )
-_VALUED = frozenset({"attach_disconnected.path", "attach_disconnected.ipc", "kill.signal", "error"})
+"""The flags written alone that are not modes (profile.h `flagvals`)."""
+
+VALUED_FLAGS = frozenset({"attach_disconnected.path", "attach_disconnected.ipc", "kill.signal", "error"})
+"""The flags that take a value, `name=value`."""
 
 _EXCLUSIVE = (
     ("chroot_relative", "namespace_relative"),
@@ -157,9 +160,9 @@ def _profile_flags(profile: Profile, expand: Expand | None) -> Iterator[Diagnost
                 yield _conflict(flag, mode, f"Profile flag '{mode.name}' conflicts with '{text}'")
             mode = mode or flag
             continue
-        if text in _SWITCHES:
+        if text in FLAG_SWITCHES:
             switch = text
-        elif flag.name in _VALUED and flag.value is not None:
+        elif flag.name in VALUED_FLAGS and flag.value is not None:
             problem = _value_problem(flag, expand)
             if problem is not None:
                 yield _invalid(flag, problem)

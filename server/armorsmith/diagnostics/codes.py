@@ -910,6 +910,21 @@ class Code(enum.Enum):
         """,
     )
 
+    # Section - editor actions: what the editor offers to turn into policy.
+
+    PASTED_DENIAL = (
+        "pasted-denial",
+        Severity.WARNING,
+        """
+        Lines of an AppArmor log (a denial from `journalctl`, `dmesg`, `audit.log` or
+        `aa-log`) stand in the policy. They are not policy, so apparmor_parser rejects the
+        file. The editor's code action "Replace with rule(s)" removes them and adds the
+        rules that allow what they record, each in the profile it belongs in (a hat or child
+        profile, and the other profile of a signal, ptrace, unix or dbus exchange, in
+        whatever file defines it). Lines that only look like records are reported too.
+        """,
+    )
+
     # Section - the language server: findings of the optional cross-check with apparmor_parser.
 
     PARSER_ERROR = (

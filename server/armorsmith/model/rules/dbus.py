@@ -48,7 +48,7 @@ from .conds import (
 )
 from .logged import denied_mask, literal, mask_words, rule_from_text, simple_word
 
-__all__ = ["DBUS_ACCESS", "DBUS_CONDITIONALS", "DbusAccess", "DbusRule"]
+__all__ = ["DBUS_ACCESS", "DBUS_CONDITIONALS", "DBUS_PEER_CONDITIONALS", "DBUS_PEER_ONLY", "DbusAccess", "DbusRule"]
 
 
 class DbusAccess(enum.Flag):
@@ -65,6 +65,12 @@ DBUS_ACCESS = access_table(DbusAccess, DbusAccess.RECEIVE, DbusAccess.SEND)
 
 DBUS_CONDITIONALS = ("bus", "name", "label", "path", "interface", "member")
 """The conditionals upstream's dbus rules know."""
+
+DBUS_PEER_ONLY = ("label",)
+"""Conditionals that may only be written inside `peer=()`."""
+
+DBUS_PEER_CONDITIONALS = ("name", *DBUS_PEER_ONLY)
+"""The conditionals that describe the other end of a message, inside `peer=()`."""
 
 _KNOWN = ", ".join(DBUS_CONDITIONALS)
 
@@ -218,7 +224,7 @@ class DbusRule(PermissionRule, Rule):
                     extra,
                 )
         for conditional in self.conditionals:
-            if conditional.name.text == "label":
+            if conditional.name.text in DBUS_PEER_ONLY:
                 yield problem(
                     Code.MISPLACED_CONDITIONAL,
                     'dbus "label" conditional can only be used inside of the "peer=()" grouping',

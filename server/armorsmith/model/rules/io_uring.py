@@ -40,7 +40,7 @@ from .conds import (
 )
 from .logged import denied_mask, literal, mask_words, rule_from_text
 
-__all__ = ["IO_URING_ACCESS", "IoUringAccess", "IoUringRule"]
+__all__ = ["IO_URING_ACCESS", "IO_URING_CONDITIONALS", "IoUringAccess", "IoUringRule"]
 
 
 class IoUringAccess(enum.Flag):
@@ -52,6 +52,9 @@ class IoUringAccess(enum.Flag):
 
 IO_URING_ACCESS = access_table(IoUringAccess)
 """Each permission word of io_uring rules and what it allows."""
+
+IO_URING_CONDITIONALS = ("label",)
+"""The conditionals io_uring rules take."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,7 @@ class IoUringRule(PermissionRule, Rule):
         yield from plain_conditionals(
             both,
             "io_uring",
-            ("label",),
+            IO_URING_CONDITIONALS,
             lambda name: f'invalid io_uring conditional "{name}": io_uring rules take only label=',
         )
         yield from repeated(both, {"label": "io_uring"})

@@ -38,7 +38,7 @@ from .conds import (
 )
 from .logged import denied_mask, literal, mask_words, rule_from_text
 
-__all__ = ["MQUEUE_ACCESS", "MqueueAccess", "MqueueRule", "MqueueType"]
+__all__ = ["MQUEUE_ACCESS", "MQUEUE_CONDITIONALS", "MqueueAccess", "MqueueRule", "MqueueType"]
 
 
 class MqueueAccess(enum.Flag):
@@ -55,6 +55,9 @@ class MqueueAccess(enum.Flag):
 
 MQUEUE_ACCESS = access_table(MqueueAccess, MqueueAccess.READ, MqueueAccess.WRITE)
 """Each permission word of mqueue rules and what it allows."""
+
+MQUEUE_CONDITIONALS = ("type", "label")
+"""The conditionals mqueue rules take."""
 
 
 class MqueueType(enum.Enum):
@@ -144,7 +147,7 @@ class MqueueRule(PermissionRule, Rule):
         yield from plain_conditionals(
             self.conditionals,
             "mqueue",
-            ("type", "label"),
+            MQUEUE_CONDITIONALS,
             lambda name: f'invalid mqueue rule conditional "{name}": it takes type= and label=',
         )
         written = self.type_value

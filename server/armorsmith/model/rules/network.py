@@ -45,6 +45,9 @@ from .logged import denied_mask, mask_words, rule_from_text, simple_word
 __all__ = [
     "FAMILIES",
     "NETWORK_ACCESS",
+    "NETWORK_CONDITIONALS",
+    "NETWORK_PEER_CONDITIONALS",
+    "PROTOCOLS",
     "SOCKET_TYPES",
     "Endpoint",
     "NetworkAccess",
@@ -99,11 +102,20 @@ SOCKET_TYPES = ("stream", "dgram", "seqpacket", "rdm", "raw", "packet")
 INET = ("inet", "inet6")
 """The families fine-grained conditionals apply to."""
 
-_MAPPED: dict[str, dict[str, tuple[str, str | None]]] = {
+PROTOCOLS: dict[str, dict[str, tuple[str, str | None]]] = {
     "inet": {"tcp": ("stream", None), "udp": ("dgram", None), "icmp": ("raw", "icmp")},
     "inet6": {"tcp": ("stream", None), "udp": ("dgram", None)},
 }
 """Protocol words and the (type, protocol) they stand for, per family (network.cc)."""
+
+NETWORK_CONDITIONALS = ("ip", "port", "interface", "label")
+"""The fine-grained conditionals of network rules, for the local socket."""
+
+_LOCAL_ONLY_CONDITIONALS = ("interface",)
+"""Conditionals that cannot describe the peer."""
+
+NETWORK_PEER_CONDITIONALS = tuple(name for name in NETWORK_CONDITIONALS if name not in _LOCAL_ONLY_CONDITIONALS)
+"""The conditionals of network rules inside `peer=(...)`."""
 
 Entry = tuple[str, str | None, str | None]
 """A (family, socket type, protocol) a rule applies to; None is any type or protocol."""
@@ -314,7 +326,7 @@ class NetworkRule(PermissionRule, Rule):
         peer_items = group_items(self.groups)
         yield from _conditional_problems(peer_items)
         for item in peer_items:
-            if item.name.text == "interface":
+            if item.name.text in _LOCAL_ONLY_CONDITIONALS:
                 yield problem(
                     Code.MISPLACED_CONDITIONAL,
                     "interface cannot be set for peer in network rules",
@@ -376,7 +388,7 @@ def _pair_entries(family: str, word: str) -> frozenset[Entry]:
         return frozenset()
     if word in SOCKET_TYPES:
         return frozenset({(family, word, None)})
-    mapped = _MAPPED.get(family, {}).get(word)
+    mapped = PROTOCOLS.get(family, {}).get(word)
     return frozenset({(family, *mapped)}) if mapped is not None else frozenset()
 
 
@@ -399,7 +411,7 @@ def _entries_cover(mine: frozenset[Entry] | None, theirs: frozenset[Entry] | Non
 def _conditional_problems(conditionals: tuple[Conditional, ...]) -> Iterator[Diagnostic]:
     """Yield upstream `network_rule::move_conditionals` errors for one list."""
     yield from repeated(
-        conditionals, dict.fromkeys(("ip", "port", "interface", "label"), "network")
+        conditionals, dict.fromkeys(NETWORK_CONDITIONALS, "network")
     )
     for conditional in conditionals:
         name = conditional.name.text

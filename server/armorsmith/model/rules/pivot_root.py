@@ -23,7 +23,10 @@ from .conds import covers_value, prefix_problems
 from .logged import literal, rule_from_text
 from .mount import conditional_text
 
-__all__ = ["PivotRootRule"]
+__all__ = ["PIVOT_ROOT_CONDITIONALS", "PivotRootRule"]
+
+PIVOT_ROOT_CONDITIONALS = ("oldroot",)
+"""The conditionals pivot_root rules take."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,7 @@ class PivotRootRule(Rule):
         if not self.conditionals:
             return None
         last = self.conditionals[-1]
-        if isinstance(last, Conditional) and last.name.text == "oldroot":
+        if isinstance(last, Conditional) and last.name.text in PIVOT_ROOT_CONDITIONALS:
             return last.first()
         return None
 
@@ -88,7 +91,7 @@ class PivotRootRule(Rule):
         if not self.conditionals:
             return
         *earlier, last = self.conditionals
-        if isinstance(last, ConditionalGroup) or last.name.text != "oldroot":
+        if isinstance(last, ConditionalGroup) or last.name.text not in PIVOT_ROOT_CONDITIONALS:
             yield Diagnostic.of(
                 Code.INVALID_PIVOT_ROOT_CONDITIONAL,
                 f"invalid pivotroot conditional '{last.name.text}': pivot_root takes only oldroot=",

@@ -36,7 +36,7 @@ from .conds import (
 )
 from .logged import literal, mask_words, rule_from_text
 
-__all__ = ["PTRACE_ACCESS", "PtraceAccess", "PtraceRule"]
+__all__ = ["PTRACE_ACCESS", "PTRACE_CONDITIONALS", "PtraceAccess", "PtraceRule"]
 
 
 class PtraceAccess(enum.Flag):
@@ -50,6 +50,9 @@ class PtraceAccess(enum.Flag):
 
 PTRACE_ACCESS = access_table(PtraceAccess, PtraceAccess.READ, PtraceAccess.TRACE)
 """Each permission word of ptrace rules and what it allows."""
+
+PTRACE_CONDITIONALS = ("peer",)
+"""The conditionals ptrace rules take."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +116,7 @@ class PtraceRule(PermissionRule, Rule):
         yield from plain_conditionals(
             self.conditionals,
             "ptrace",
-            ("peer",),
+            PTRACE_CONDITIONALS,
             lambda name: f'invalid ptrace rule conditional "{name}": ptrace rules take only peer=',
         )
 

@@ -38,7 +38,7 @@ from .conds import (
 )
 from .logged import denied_mask, literal, mask_words, rule_from_text, simple_word
 
-__all__ = ["SIGNALS", "SIGNAL_ACCESS", "SignalAccess", "SignalRule", "signal_number"]
+__all__ = ["SIGNALS", "SIGNAL_ACCESS", "SIGNAL_CONDITIONALS", "SignalAccess", "SignalRule", "signal_number"]
 
 
 class SignalAccess(enum.Flag):
@@ -50,6 +50,9 @@ class SignalAccess(enum.Flag):
 
 SIGNAL_ACCESS = access_table(SignalAccess, SignalAccess.RECEIVE, SignalAccess.SEND)
 """Each permission word of signal rules and what it allows."""
+
+SIGNAL_CONDITIONALS = ("set", "peer")
+"""The conditionals signal rules take."""
 
 _NUMBERED = """
     hup int quit ill trap abrt bus fpe kill usr1 segv usr2 pipe alrm term stkflt chld cont
@@ -175,7 +178,7 @@ class SignalRule(PermissionRule, Rule):
         yield from plain_conditionals(
             self.conditionals,
             "signal",
-            ("set", "peer"),
+            SIGNAL_CONDITIONALS,
             lambda name: f'invalid signal rule conditional "{name}": it takes set= and peer=',
         )
         for value in self.signals:

@@ -39,13 +39,23 @@ from .conds import (
 from .logged import denied_mask, literal, mask_words, rule_from_text, simple_word
 from .network import LOCAL_ONLY, NETWORK_ACCESS, NetworkAccess
 
-__all__ = ["UNIX_SOCKET_TYPES", "UnixRule"]
+__all__ = ["UNIX_CONDITIONALS", "UNIX_PEER_CONDITIONALS", "UNIX_SOCKET_TYPES", "UnixRule"]
 
 UNIX_SOCKET_TYPES = ("none", "stream", "dgram", "raw", "rdm", "seqpacket", "dccp", "packet")
 """The names `type=` accepts (network.cc `sock_types`)."""
 
-_BASE_CONDITIONALS = {"type": "local", "protocol": "local", "label": "peer"}
-"""The conditionals every socket rule knows, and the side each belongs to (af_rule.cc)."""
+_SIDES = {"type": "local", "protocol": "local", "label": "peer", "addr": "either"}
+"""The conditionals unix rules know and the side each belongs to: those every socket rule
+knows (af_rule.cc) and `addr`."""
+
+_UNSUPPORTED = ("protocol",)
+"""Conditionals upstream knows but does not support yet."""
+
+UNIX_CONDITIONALS = tuple(name for name, side in _SIDES.items() if side != "peer" and name not in _UNSUPPORTED)
+"""The conditionals a unix rule takes for its local socket, outside `peer=(...)`."""
+
+UNIX_PEER_CONDITIONALS = tuple(name for name, side in _SIDES.items() if side != "local" and name not in _UNSUPPORTED)
+"""The conditionals a unix rule takes inside `peer=(...)`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,15 +196,15 @@ def _check(conditional: Conditional, *, peer: bool) -> Diagnostic | None:
     # Upstream names the rule "unknown" when it reports on the conditionals every socket
     # rule shares (af_rule.cc move_base_cond).
     rule = "unix" if name == "addr" else "unknown"
-    side = _BASE_CONDITIONALS.get(name, "either")
-    if name not in _BASE_CONDITIONALS and name != "addr":
+    side = _SIDES.get(name)
+    if side is None:
         where = "peer " if peer else ""
         return problem(
             Code.UNKNOWN_CONDITIONAL,
             f"unix rule: invalid {where}conditional '{name}'",
             conditional.name.span,
         )
-    if name == "protocol":
+    if name in _UNSUPPORTED:
         return problem(
             Code.UNKNOWN_CONDITIONAL,
             f"{rule} rule: 'protocol' conditional is not currently supported",

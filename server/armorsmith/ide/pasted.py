@@ -1,0 +1,127 @@
+"""Denial log lines pasted into a policy document: found, masked for analysis, reported.
+
+People copy a denial from `journalctl` or `audit.log` straight into the profile they are
+editing.  Such a line is not policy: it would turn the whole profile into one syntax error.
+This module finds every run of them (`find_pasted_logs`): consecutive lines that the log
+engine reads as AppArmor records, in any format it reads (auditd, dmesg, syslog, journald
+short and JSON, `aa-log`), together with the `SYSCALL` and `PROCTITLE` lines that came
+with them.  Commented lines are left alone.
+
+For analysis, `mask_pasted_logs` blanks those lines byte for byte (every other byte keeps
+its offset), so the rest of the document is linted as if they were not there, and
+`pasted_log_diagnostics` reports each run once, as `pasted-denial`, over its whole lines.
+The code action that replaces a run with the rules it asks for is in
+`armorsmith.ide.actions`.
+
+Finding costs one regular expression search when nothing was pasted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from armorsmith.diagnostics import Code, Diagnostic
+from armorsmith.logs import LogRecord, UnreadableLine, parse_line, read_records
+
+__all__ = ["PastedLog", "find_pasted_logs", "mask_pasted_logs", "pasted_log_diagnostics"]
+
+_LIKELY = re.compile(
+    rb"apparmor|\boperation=\"|^[ \t]*(?:DENIED|ALLOWED|AUDIT|KILLED)[ \t]+\S+[ \t]+\S+", re.MULTILINE
+)
+"""A line that may hold a record: the word `apparmor` (the `apparmor=` key, a dbus-broker
+journal entry), an `operation=` key, or the leading type of `aa-log`; the log engine
+decides."""
+
+_AUDIT_LINE = re.compile(r"\btype=[\w\[\]-]+\s+(?:msg=)?audit\(")
+"""Any audit record (`SYSCALL`, `PROCTITLE`, `BPF` ...): pasted with the AppArmor ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class PastedLog:
+    """A run of pasted log lines: the bytes [start, end) of whole lines (the last newline
+    included), where the text of the last line ends, the records read from them, and the
+    lines that looked like AppArmor records but could not be read."""
+
+    start: int
+    end: int
+    text_end: int
+    records: tuple[LogRecord, ...]
+    unreadable: tuple[UnreadableLine, ...]
+
+
+def _is_record_line(text: str) -> bool:
+    """Whether a line reads as an AppArmor record (or one that could not be read)."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("#"):
+        return False
+    return parse_line(stripped) is not None
+
+
+def find_pasted_logs(source: bytes) -> tuple[PastedLog, ...]:
+    """Return the runs of pasted log lines of a document, in order.
+
+    A run is a stretch of consecutive lines that are AppArmor records or other audit
+    records (the `SYSCALL`, `PROCTITLE` or `BPF` lines of the same log) holding at least
+    one AppArmor record.
+    """
+    if _LIKELY.search(source) is None:
+        return ()
+    marks: list[tuple[int, int, str, bool | None]] = []
+    start = 0
+    for raw in source.split(b"\n"):
+        end = min(start + len(raw) + 1, len(source))
+        text = raw.decode("utf-8", "surrogateescape")
+        commented = text.lstrip().startswith("#")
+        if not commented and _LIKELY.search(raw) is not None and _is_record_line(text):
+            marks.append((start, end, text, True))
+        elif not commented and _AUDIT_LINE.search(text):
+            marks.append((start, end, text, False))
+        else:
+            marks.append((start, end, text, None))
+        start = end
+    runs: list[list[tuple[int, int, str, bool | None]]] = []
+    for mark in marks:
+        if mark[3] is None:
+            continue
+        if runs and runs[-1][-1][1] == mark[0]:
+            runs[-1].append(mark)
+        else:
+            runs.append([mark])
+    found = []
+    for run in runs:
+        if not any(mark[3] for mark in run):
+            continue
+        items = list(read_records((text.strip() for _, _, text, _ in run), ""))
+        records = tuple(item for item in items if isinstance(item, LogRecord))
+        unreadable = tuple(item for item in items if isinstance(item, UnreadableLine))
+        last_start, last_end, last_text, _ = run[-1]
+        text_end = last_start + len(last_text.encode("utf-8", "surrogateescape"))
+        found.append(PastedLog(run[0][0], last_end, text_end, records, unreadable))
+    return tuple(found)
+
+
+def mask_pasted_logs(source: bytes, pasted: tuple[PastedLog, ...]) -> bytes:
+    """Return `source` with the pasted lines blanked: each of their bytes but newlines
+    becomes a space, so every other byte keeps its offset."""
+    if not pasted:
+        return source
+    masked = bytearray(source)
+    for run in pasted:
+        for index in range(run.start, run.end):
+            if masked[index] != 0x0A:
+                masked[index] = 0x20
+    return bytes(masked)
+
+
+def pasted_log_diagnostics(pasted: tuple[PastedLog, ...]) -> list[Diagnostic]:
+    """Return one `pasted-denial` diagnostic per run, over its lines (without the last newline)."""
+    found = []
+    for run in pasted:
+        count = len(run.records)
+        lines = f"{count} log record{'s' if count != 1 else ''}"
+        message = f"{lines} pasted into the policy: replace {'them' if count != 1 else 'it'} with the rules that allow {'them' if count != 1 else 'it'}"
+        if not run.records:
+            message = "log lines pasted into the policy, but none could be read: " + run.unreadable[0].reason
+        found.append(Diagnostic.of(Code.PASTED_DENIAL, message, run.start, run.text_end))
+    return found
