@@ -102,3 +102,13 @@ def test_attachment_tie_is_a_conflict() -> None:
     assert found.profile.name == "a"
     found = find_attach("/usr/bin/ab", [_profile("a", "/usr/bin/a*"), _profile("b", "/usr/bin/a?")])
     assert found.profile is None and {p.name for p in found.conflicting} == {"a", "b"}
+
+
+def test_profile_keyword_with_a_path_name_attaches() -> None:
+    """Ensure that `profile /usr/bin/x {` attaches to /usr/bin/x like a path-named profile."""
+    source = b"profile caller {\n  /usr/bin/x Px,\n}\nprofile /usr/bin/x {\n}\n"
+    parsed = parse(source)
+    fs = MemoryFileSystem({"/p/policy": source})
+    policy = engine.build_policy([resolve("/p/policy", parsed, lower(parsed), ResolveConfig((), "/p", fs))])
+    transition = exec_transition(policy, policy.get("caller"), "/usr/bin/x")
+    assert (transition.landing, transition.target_name) == (Landing.PROFILE, "/usr/bin/x")

@@ -78,7 +78,9 @@ def engine_profile(
     )
     model = resolved.profile
     written = model.attachment
-    if written is None and model.name is not None and model.keyword is None:
+    # A name that is a path is also the attachment, with or without the `profile` keyword
+    # (apparmor.d(5) "Profile names and attachment specifications").
+    if written is None and model.name is not None and model.name.text.startswith(("/", "@{")):
         written = model.name
     attachments = resolution.expand(written, resolved) if written is not None else ()
     # The resolved name is already hierarchical (`parent//child`).
