@@ -135,3 +135,11 @@ def test_missing_log_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_usage_errors_exit_2(argv: list[str], policy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert main(["suggest", "--policy", str(policy), "--diff", "--format", "json", "log"]) == 2
+
+
+def test_json_names_records_no_profile_can_take_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "unconfined.log"
+    path.write_text('type=AVC msg=audit(1.1:1): apparmor="DENIED" operation="open" profile="unconfined" name="/x" requested_mask="r" denied_mask="r"\n')
+    status, out, err = _run(capsys, "suggest", "--format", "json", str(path))
+    assert (status, json.loads(out)) == (0, [])
+    assert f"{path}:1: the task is unconfined: no profile of it can be given a rule" in err

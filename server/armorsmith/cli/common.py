@@ -4,7 +4,7 @@ This module owns how the CLI names files (`display_path`), which files a directo
 for (`walk`, skipping what AppArmor skips), how a run resolves includes
 (`resolve_config`), how a `--policy DIR` is loaded (`load_policy_dir`, and readied for
 suggestions with the abstractions of the directory by `suggest_policy_dir`), and how a log
-is opened (`open_log`, standard input and gzip included).
+is opened (`open_log`, standard input and gzip included) and read (`log_items`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import IO
 
 from armorsmith.ide.query import LoadedPolicy, load_policy
 from armorsmith.ide.suggest import SuggestPolicy, prepare_policy
+from armorsmith.logs import LogRecord, UnreadableLine, read_records
 from armorsmith.resolve import DiskFileSystem, ResolveConfig, is_skipped_name
 from armorsmith.syntax import FileRole, guess_role
 
@@ -26,6 +27,7 @@ __all__ = [
     "STDIN",
     "display_path",
     "load_policy_dir",
+    "log_items",
     "open_log",
     "resolve_config",
     "suggest_policy_dir",
@@ -115,3 +117,21 @@ def open_log(path: str) -> IO[bytes]:
     if stream.peek(2)[:2] == _GZIP_MAGIC:
         return gzip.GzipFile(fileobj=stream)  # type: ignore[return-value]
     return stream
+
+
+def log_items(path: str) -> Iterator[LogRecord | UnreadableLine]:
+    """Yield the records of one log (`-` is standard input), or one unreadable item naming
+    the file when it cannot be opened or read to the end."""
+    name = "<stdin>" if path == STDIN else display_path(path)
+    try:
+        stream = open_log(path)
+    except OSError as error:
+        yield UnreadableLine(name, 0, f"cannot read the file: {error.strerror or error}")
+        return
+    try:
+        yield from read_records(stream, name)
+    except (OSError, EOFError) as error:
+        yield UnreadableLine(name, 0, f"cannot read the file: {error}")
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()

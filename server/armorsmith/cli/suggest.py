@@ -16,37 +16,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
 
-from armorsmith.ide.suggest import (
-    policy_diff,
-    render_text,
-    suggest_records,
-    to_json,
-    unified_diff,
-)
-from armorsmith.logs import LogRecord, UnreadableLine, read_records
+from armorsmith.ide.suggest import policy_diff, render_text, suggest_records, to_json, unified_diff
+from armorsmith.logs import LogRecord, UnreadableLine
 
-from .common import STDIN, display_path, open_log, suggest_policy_dir
+from .common import STDIN, display_path, log_items, suggest_policy_dir
 
 __all__ = ["register"]
-
-
-def _items(path: str) -> Iterator[LogRecord | UnreadableLine]:
-    """Yield the records of the log, or one unreadable item when it cannot be read."""
-    name = "<stdin>" if path == STDIN else display_path(path)
-    try:
-        stream = open_log(path)
-    except OSError as error:
-        yield UnreadableLine(name, 0, f"cannot read the file: {error.strerror or error}")
-        return
-    try:
-        yield from read_records(stream, name)
-    except (OSError, EOFError) as error:
-        yield UnreadableLine(name, 0, f"cannot read the file: {error}")
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
 
 
 def _plural(count: int, noun: str) -> str:
@@ -61,7 +37,7 @@ def _run_suggest(parser: argparse.ArgumentParser, args: argparse.Namespace) -> i
     policy = suggest_policy_dir(parser, args.policy, args.include_dirs) if args.policy is not None else None
     records: list[LogRecord] = []
     unreadable = 0
-    for item in _items(args.file):
+    for item in log_items(args.file):
         if isinstance(item, UnreadableLine):
             unreadable += 1
             print(f"{item.file}:{item.line}: cannot read the record: {item.reason}", file=sys.stderr)
@@ -76,8 +52,13 @@ def _run_suggest(parser: argparse.ArgumentParser, args: argparse.Namespace) -> i
             return display_path(relative)
 
         sys.stdout.write(unified_diff(policy_diff(suggestions, policy), label))
+        elsewhere = sorted({item.profile for item in suggestions.profiles if item.target.namespace})
+        if elsewhere:
+            print(f"armorsmith: not in the diff, the profiles of other policy namespaces: {', '.join(elsewhere)}", file=sys.stderr)
     elif args.format == "json":
         print(json.dumps(to_json(suggestions), indent=2, ensure_ascii=False))
+        for record, why in suggestions.unplaced:
+            print(f"{record.file}:{record.line}: {why}", file=sys.stderr)
     else:
         sys.stdout.write(render_text(suggestions, policy=policy is not None))
     rules = sum(len(item.texts()) for item in suggestions.profiles)
