@@ -14,7 +14,13 @@ export XDG_CACHE_HOME := $(CURDIR)/.cache/xdg
 INSTALL_INPUTS := pyproject.toml setup.py grammar/bindings/python/tree_sitter_apparmor/binding.c \
 	$(wildcard grammar/src/*.c grammar/src/*.h grammar/src/tree_sitter/*.h)
 
-.PHONY: venv install demo test docs grammar grammar-check tree-sitter-cli conformance bench clean
+# The VS Code extension (editors/vscode) and its end-to-end test's code-server (see README, "VS Code").
+VSCODE := editors/vscode
+VSCODE_INPUTS := $(wildcard $(VSCODE)/src/*.ts) $(addprefix $(VSCODE)/,package.json tsconfig.json .vscodeignore \
+	README.md language-configuration.json syntaxes/apparmor.tmLanguage.json)
+CODE_SERVER_DIR := .cache/code-server
+
+.PHONY: venv install demo test docs grammar grammar-check tree-sitter-cli conformance bench clean vscode vscode-e2e-deps
 
 venv: .venv/.installed
 
@@ -28,7 +34,7 @@ install: venv
 demo: venv
 	.venv/bin/armorsmith lint examples/
 
-test: venv
+test: venv vscode vscode-e2e-deps
 	@if [ -x "$(TREE_SITTER)" ] && [ -d grammar/test/corpus ]; then \
 		echo "cd grammar && tree-sitter test"; cd grammar && "$(TREE_SITTER)" test; \
 	else \
@@ -70,6 +76,27 @@ grammar-check: tree-sitter-cli
 		echo "grammar-check: FAILED: grammar/src is stale; run 'make grammar' and commit grammar/src"; exit 1; \
 	fi
 
+# The extension's packages come from the npm registry (package-lock.json); `npm ci` runs when the lock changes.
+$(VSCODE)/node_modules/.installed: $(VSCODE)/package.json $(VSCODE)/package-lock.json
+	cd $(VSCODE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Type-check, bundle and package: editors/vscode/armorsmith.vsix.
+$(VSCODE)/armorsmith.vsix: $(VSCODE)/node_modules/.installed $(VSCODE_INPUTS)
+	cd $(VSCODE) && npm run --silent typecheck && npm run --silent build && npm run --silent package
+
+vscode: $(VSCODE)/armorsmith.vsix
+
+# What the end-to-end test needs beyond the extension: Debian's chromium, and code-server 4.100.3
+# built from the npm registry into .cache/code-server (a few minutes, once; needs ripgrep and libkrb5-dev).
+vscode-e2e-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v rg >/dev/null 2>&1 || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then \
+		echo "installing chromium, ripgrep and libkrb5-dev from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium ripgrep libkrb5-dev; \
+	fi
+	@mkdir -p .cache && sh $(SHARED)/tools/build-code-server $(CODE_SERVER_DIR) >$(CODE_SERVER_DIR).log 2>&1 || { tail -n 40 $(CODE_SERVER_DIR).log; exit 1; }
+	@echo "code-server: $$(tail -n 1 $(CODE_SERVER_DIR).log)"
+
 conformance: venv
 	$(PY) -m conformance
 
@@ -77,6 +104,6 @@ bench: venv
 	$(PY) -m bench
 
 clean:
-	rm -rf .venv .cache build server/*.egg-info *.egg-info
+	rm -rf .venv .cache build server/*.egg-info *.egg-info $(VSCODE)/node_modules $(VSCODE)/dist $(VSCODE)/out $(VSCODE)/*.vsix
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find grammar/bindings -name '*.so' -delete
