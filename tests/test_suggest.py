@@ -159,6 +159,16 @@ CASES: list[tuple[str, list[str], dict[str, list[str]]]] = [
         {"sd": ["# exec of /usr/bin/d"]},
     ),
     (
+        "an exec by the fallback of a pix rule needs no rule",
+        [_record('operation="exec" info="ix fallback" profile="p" name="/usr/bin/f" requested_mask="x" denied_mask="x"').replace("DENIED", "ALLOWED")],
+        {"p": ["# exec of /usr/bin/f used the ix fallback of its exec rule"]},
+    ),
+    (
+        "an inherited descriptor is the new profile's",
+        [_record('operation="file_inherit" profile="/usr/bin/child" name="/dev/pts/3" requested_mask="wr" denied_mask="wr" fsuid=1000 ouid=1000')],
+        {"/usr/bin/child": ["owner /dev/pts/3 rw,"]},
+    ),
+    (
         "a user namespace transition gives the program a profile",
         [_record('operation="userns_create" class="namespace" info="Userns create - transitioning profile" profile="unconfined" requested="userns_create" target="unprivileged_userns" execpath="/usr/bin/unshare"').replace("DENIED", "AUDIT")],
         {"/usr/bin/unshare": ["userns create,"]},

@@ -83,6 +83,7 @@ _USERNS_TRANSITION = "Userns create - transitioning profile"
 _DISCONNECTED = "Failed name lookup - disconnected path"
 _DELETED = "Failed name lookup - deleted entry"
 _NAME_LOOKUP = "Failed name lookup"
+_FALLBACK_INFO = ("ix fallback", "ux fallback")
 _SUBJECT = "armorsmith-subject-label"
 """Stands for the subject's label in a mirrored request until it is written as a literal."""
 
@@ -326,6 +327,11 @@ class _Suggester:
 
     def _exec(self, record: LogRecord, targets: tuple[Target, ...]) -> None:
         program = record.name or ""
+        if record.info in _FALLBACK_INFO:
+            # The exec was allowed by the fallback of a `pix` or `pux` rule: no rule is missing.
+            for target in targets:
+                self.book.note(target, f"exec of {program} used the {record.info} of its exec rule: no profile attaches to it")
+            return
         base = FileRule.from_event(record)
         if base is None:
             if record.info in FAILED_EXEC_INFO:
