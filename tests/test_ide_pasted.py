@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from armorsmith.diagnostics import Code
+from armorsmith.ide import lint_document
+from armorsmith.ide.incremental import IncrementalLint
 from armorsmith.ide.pasted import find_pasted_logs, mask_pasted_logs, pasted_log_diagnostics
 from armorsmith.logs import LogRecord, read_records
 from armorsmith.syntax import parse
@@ -89,3 +91,17 @@ def test_every_real_denial_pasted_into_a_profile_is_found(corpus_dir: Path) -> N
         source = _profile(*lines)
         found = [record for run in find_pasted_logs(source) for record in run.records]
         assert len(found) == len(expected), path.name
+
+
+def test_lint_reports_the_paste_and_analyses_the_rest() -> None:
+    """Ensure that lint reports a paste once, without syntax errors, and still checks the rest."""
+    source = _profile(AUDIT, DMESG).replace(b"/etc/passwd r,", b"capability sys_admn,")
+    found = lint_document("/etc/apparmor.d/demo", source)
+    assert sorted(diagnostic.code.value for diagnostic in found) == ["pasted-denial", "unknown-capability"]
+
+
+def test_incremental_lint_agrees() -> None:
+    """Ensure that the language server's incremental lint reports pasted lines as lint does."""
+    source = _profile(AUDIT, DMESG)
+    incremental = IncrementalLint().lint("/etc/apparmor.d/demo", parse(source), config=None, cache=None)
+    assert incremental == lint_document("/etc/apparmor.d/demo", source)

@@ -44,6 +44,7 @@ from armorsmith.resolve import IncludeCache, ResolveConfig
 from armorsmith.syntax import Parse, is_feature_file, parse
 
 from .lint import semantic_diagnostics, syntax_diagnostics
+from .pasted import without_pasted_logs
 
 __all__ = ["IncrementalLint"]
 
@@ -306,7 +307,8 @@ class IncrementalLint:
         """
         if is_feature_file(path, parsed.source):
             return []
-        found = syntax_diagnostics(path, parsed)
+        parsed, found = without_pasted_logs(parsed)
+        found += syntax_diagnostics(path, parsed)
         entries = self._entries.setdefault(path, {})
         used: set[tuple[object, ...]] = set()
 

@@ -15,6 +15,8 @@ from armorsmith.model import lower, walk_rules
 from armorsmith.resolve import IncludeCache, Resolution, ResolveConfig, resolve
 from armorsmith.syntax import FileRole, Parse, guess_role, is_feature_file, parse, structure_errors
 
+from .pasted import without_pasted_logs
+
 __all__ = ["lint_document", "semantic_diagnostics", "syntax_diagnostics"]
 
 
@@ -46,14 +48,17 @@ def lint_document(
     `config` nothing outside the document is looked at.  `cache` keeps parsed include files
     between calls; pass the same one for every file of a run.  `parsed` is the parse of
     `source` when the caller keeps one (the language server re-parses incrementally).
-    Diagnostics are ordered by position, then by code.
+    Denial log lines pasted into the document are reported as `pasted-denial` and left out
+    of the analysis (`armorsmith.ide.pasted`).  Diagnostics are ordered by position, then
+    by code.
     """
     if is_feature_file(path, source):
         # Feature ABI files are not in the policy language; nothing here applies to them.
         return []
     if parsed is None or parsed.source != source:
         parsed = parse(source)
-    found = syntax_diagnostics(path, parsed)
+    parsed, found = without_pasted_logs(parsed)
+    found += syntax_diagnostics(path, parsed)
     found += semantic_diagnostics(path, parsed, config=config, cache=cache)[0]
     found.sort(key=lambda diagnostic: (diagnostic.start, diagnostic.end, diagnostic.code.value))
     return found

@@ -9,7 +9,8 @@ with them.  Commented lines are left alone.
 
 For analysis, `mask_pasted_logs` blanks those lines byte for byte (every other byte keeps
 its offset), so the rest of the document is linted as if they were not there, and
-`pasted_log_diagnostics` reports each run once, as `pasted-denial`, over its whole lines.
+`pasted_log_diagnostics` reports each run once, as `pasted-denial`, over its whole lines;
+`without_pasted_logs` does both for the lint pipeline (`armorsmith.ide.lint`).
 The code action that replaces a run with the rules it asks for is in
 `armorsmith.ide.actions`.
 
@@ -23,8 +24,15 @@ from dataclasses import dataclass
 
 from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.logs import LogRecord, UnreadableLine, parse_line, read_records
+from armorsmith.syntax import Parse, parse
 
-__all__ = ["PastedLog", "find_pasted_logs", "mask_pasted_logs", "pasted_log_diagnostics"]
+__all__ = [
+    "PastedLog",
+    "find_pasted_logs",
+    "mask_pasted_logs",
+    "pasted_log_diagnostics",
+    "without_pasted_logs",
+]
 
 _LIKELY = re.compile(
     rb"apparmor|\boperation=\"|^[ \t]*(?:DENIED|ALLOWED|AUDIT|KILLED)[ \t]+\S+[ \t]+\S+", re.MULTILINE
@@ -125,3 +133,15 @@ def pasted_log_diagnostics(pasted: tuple[PastedLog, ...]) -> list[Diagnostic]:
             message = "log lines pasted into the policy, but none could be read: " + run.unreadable[0].reason
         found.append(Diagnostic.of(Code.PASTED_DENIAL, message, run.start, run.text_end))
     return found
+
+
+def without_pasted_logs(parsed: Parse) -> tuple[Parse, list[Diagnostic]]:
+    """Return the parse to analyse (pasted lines blanked, offsets kept) and their diagnostics.
+
+    Without pasted lines this is `parsed` itself and no diagnostics, at the cost of one
+    regular expression search.
+    """
+    pasted = find_pasted_logs(parsed.source)
+    if not pasted:
+        return parsed, []
+    return parse(mask_pasted_logs(parsed.source, pasted)), pasted_log_diagnostics(pasted)
