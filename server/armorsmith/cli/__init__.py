@@ -16,11 +16,11 @@ from collections.abc import Sequence
 
 from armorsmith import __version__
 
-from . import explain, lint, query, serve, suggest
+from . import explain, lint, logs, query, serve, suggest
 
 __all__ = ["main"]
 
-COMMANDS = (lint, query, explain, suggest, serve)
+COMMANDS = (lint, query, logs, explain, suggest, serve)
 """Every command module, in the order `--help` lists them."""
 
 

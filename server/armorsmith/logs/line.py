@@ -13,7 +13,8 @@ stamp, `journalctl`'s `host kernel:`, a raw `/dev/kmsg` `prio,seq,usec,flags;`, 
 - the first `key=` (a D-Bus daemon's own syslog line, a pasted fragment).
 
 A `journalctl -o json` line is unwrapped first (its `MESSAGE`; the stamp journald took off
-an audit record is rebuilt from `_AUDIT_ID` and `_SOURCE_REALTIME_TIMESTAMP`), and the
+an audit record is rebuilt from `_AUDIT_ID` and `_SOURCE_REALTIME_TIMESTAMP`; dbus-broker's
+denials, which exist only as journal fields, are read from those fields), and the
 condensed form of apparmor.d's `aa-log` (`DENIED  profile operation name key=value...`)
 is recognised by its leading record type.
 
@@ -31,7 +32,7 @@ from typing import Any
 
 from armorsmith.model.event import LogRecord
 
-from .fields import AUDIT_TYPE_EVENTS, EVENTS, read_body
+from .fields import AUDIT_TYPE_EVENTS, AUDIT_TYPE_KEY, EVENTS, read_body, read_plain_body
 
 __all__ = ["Companion", "UnreadableLine", "read_line"]
 
@@ -68,8 +69,8 @@ class Companion:
 
 _HEAD = re.compile(
     r"""(?<![\w=])(?:
-        (?:node=\S+\s+)?type=(?P<type>[\w\[\]-]+)\s+(?:msg=)?audit\((?P<stamp>[^)\s]*)\):?
-      | audit\((?P<old_stamp>[^)\s]*)\):?
+        (?:(?:node=\S+\s+)?type=(?P<type>[\w\[\]-]+)\s+)?(?:msg=)?
+        audit\((?:(?P<stamp>(?P<epoch>\d+)\.\d+:(?P<serial>\d+))|(?P<bad>[^)\s]*))\):?
       | (?P<transport>USER_AVC|AVC)\s+(?=[A-Za-z_]\w*=)
       | (?=[A-Za-z_]\w*=)
     )""",
@@ -77,6 +78,7 @@ _HEAD = re.compile(
 )
 _STAMP = re.compile(r"(\d+)\.(\d+):(\d+)")
 _AALOG = re.compile(r"\s*(DENIED|ALLOWED|AUDIT|KILLED|HINT|STATUS|ERROR)\s+(?![^\s=]*=)")
+_AALOG_FIRST = frozenset(" \tDAKHSE")
 
 _LSM_TYPES = frozenset({"AVC", "1400", "USER_AVC", "1107"})
 """Audit types shared by every LSM: AppArmor's only when the body says `apparmor=`."""
@@ -114,9 +116,10 @@ def _type_event(audit_type: str) -> str | None:
 
 def read_line(text: str, file: str, line: int) -> LogRecord | UnreadableLine | Companion | None:
     """Read one line of a log; see the module docstring for what comes back."""
-    if text[:1] == "{":
+    first = text[:1]
+    if first == "{":
         return _read_journal_json(text, file, line)
-    if _AALOG.match(text) and "apparmor=" not in text:
+    if first in _AALOG_FIRST and _AALOG.match(text) and "apparmor=" not in text:
         return _read_aa_log(text, file, line)
     return _read_record(text, text, file, line, None)
 
@@ -128,39 +131,61 @@ def _read_record(
     head = _HEAD.search(text)
     if head is None:
         return None
-    audit_type, stamp = head.group("type", "stamp")
+    audit_type, stamp, epoch, serial, bad = head.group("type", "stamp", "epoch", "serial", "bad")
+    body = text[head.end() :]
     if audit_type is None:
-        stamp = head.group("old_stamp")
-        body = text[head.end() :]
-        if stamp is None and "apparmor=" not in body and "operation=" not in body:
+        if "apparmor=" not in body and "operation=" not in body:
             return None
         type_event = None
+    elif audit_type in _LSM_TYPES:
+        if "apparmor=" not in body:
+            return None
+        type_event = None
+    elif audit_type in _OLD_TYPES:
+        type_event = "AA_RECORD_INVALID"
     else:
-        body = text[head.end() :]
-        if audit_type in _LSM_TYPES:
-            if "apparmor=" not in body:
-                return None
-            type_event = None
-        elif audit_type in _OLD_TYPES:
-            type_event = "AA_RECORD_INVALID"
+        type_event = _type_event(audit_type)
+        if type_event is None:
+            companion = _COMPANION_TYPES.get(audit_type)
+            if companion is not None and stamp is not None:
+                return _companion(companion, stamp, body)
+            return None
+    if bad is not None:
+        return UnreadableLine(file, line, f"the audit stamp audit({bad}) is not EPOCH.MS:SERIAL", raw)
+    values = read_plain_body(body)
+    if values is None:
+        return _read_unusual(body, raw, file, line, audit_type, type_event, stamp or journal_stamp)
+    if AUDIT_TYPE_KEY in values:
+        type_event = values.pop(AUDIT_TYPE_KEY)
+    if "event" not in values:
+        if type_event is None or type_event == "AA_RECORD_INVALID":
+            if audit_type is not None:
+                return _read_unusual(body, raw, file, line, audit_type, type_event, stamp or journal_stamp)
         else:
-            type_event = _type_event(audit_type)
-            if type_event is None:
-                companion = _COMPANION_TYPES.get(audit_type)
-                if companion is not None and stamp is not None and _STAMP.fullmatch(stamp):
-                    return _companion(companion, stamp, body)
-                return None
-    values: dict[str, Any] = {"file": file, "line": line, "raw": raw}
-    stamp = stamp if stamp is not None else journal_stamp
+            values["event"] = type_event
+    values["file"], values["line"], values["raw"] = file, line, raw
     if stamp is not None:
-        parts = _STAMP.fullmatch(stamp)
-        if parts is None:
-            return UnreadableLine(file, line, f"the audit stamp audit({stamp}) is not EPOCH.MS:SERIAL", raw)
-        values["audit_id"] = stamp
-        values["epoch"] = int(parts.group(1))
-        values["audit_sub_id"] = int(parts.group(3))
+        values["audit_id"], values["epoch"], values["audit_sub_id"] = stamp, int(epoch), int(serial)
+    elif journal_stamp is not None:
+        _add_stamp(values, journal_stamp)
+    return LogRecord.of(values)
+
+
+def _add_stamp(values: dict[str, Any], stamp: str) -> None:
+    """Set the audit id, epoch and serial of a well-formed `EPOCH.MS:SERIAL` stamp."""
+    parts = _STAMP.fullmatch(stamp)
+    assert parts is not None
+    values["audit_id"], values["epoch"], values["audit_sub_id"] = stamp, int(parts.group(1)), int(parts.group(3))
+
+
+def _read_unusual(
+    body: str, raw: str, file: str, line: int, audit_type: str | None, type_event: str | None, stamp: str | None
+) -> LogRecord | UnreadableLine:
+    """Read a body `read_plain_body` does not take: any key, hex, USER_AVC, problems reported."""
     read = read_body(body)
-    values.update(read.values)
+    values: dict[str, Any] = {"file": file, "line": line, "raw": raw, **read.values}
+    if stamp is not None:
+        _add_stamp(values, stamp)
     event = read.event or read.audit_type or type_event
     if event is not None and event != "AA_RECORD_INVALID":
         values["event"] = event
@@ -171,12 +196,12 @@ def _read_record(
             reason = "a text record of AppArmor 2.0, a format from before AppArmor 2.1 that is not read"
         else:
             reason = "the record has no key=value pairs"
-        return UnreadableLine(file, line, reason, raw, None)
+        return UnreadableLine(file, line, reason, raw)
     if read.problem is not None:
         return UnreadableLine(file, line, read.problem, raw, LogRecord.of(values))
-    if "event" not in values and audit_type is not None and read.event is None:
-        return UnreadableLine(file, line, f"the record of type {audit_type} has no apparmor= record type", raw,
-                              LogRecord.of(values))
+    if "event" not in values and audit_type is not None:
+        reason = f"the record of type {audit_type} does not say its kind (no apparmor=)"
+        return UnreadableLine(file, line, reason, raw, LogRecord.of(values))
     return LogRecord.of(values)
 
 
@@ -203,7 +228,11 @@ def _read_journal_json(text: str, file: str, line: int) -> LogRecord | Unreadabl
         if "apparmor=" in text:
             return UnreadableLine(file, line, f"a journal JSON entry that is not valid JSON ({error})", text)
         return None
-    message = entry.get("MESSAGE") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    if entry.get("DBUS_BROKER_POLICY_TYPE") == "apparmor":
+        return _read_dbus_broker(entry, text, file, line)
+    message = entry.get("MESSAGE")
     if isinstance(message, list) and all(isinstance(byte, int) and 0 <= byte < 256 for byte in message):
         message = bytes(message).decode("utf-8", "surrogateescape")
     if not isinstance(message, str):
@@ -215,6 +244,44 @@ def _read_journal_json(text: str, file: str, line: int) -> LogRecord | Unreadabl
         microseconds = int(realtime)
         stamp = f"{microseconds // 1_000_000}.{microseconds // 1000 % 1000:03d}:{audit_id}"
     return _read_record(message.strip(), text, file, line, stamp)
+
+
+_BROKER_FIELDS = {
+    "DBUS_BROKER_MESSAGE_DESTINATION": "name",
+    "DBUS_BROKER_MESSAGE_PATH": "dbus_path",
+    "DBUS_BROKER_MESSAGE_INTERFACE": "dbus_interface",
+    "DBUS_BROKER_MESSAGE_MEMBER": "dbus_member",
+}
+
+
+def _read_dbus_broker(entry: dict[str, Any], text: str, file: str, line: int) -> LogRecord | UnreadableLine:
+    """Read a denial of dbus-broker, which logs only to the journal, in fields of its own.
+
+    The subject is the label of the side whose rule was checked (the sender for `send`,
+    the receiver for `receive`), without the ` (enforce)` mode dbus-broker adds; the bus
+    is not logged.
+    """
+    action = entry.get("DBUS_BROKER_TRANSMIT_ACTION")
+    kind = entry.get("DBUS_BROKER_MESSAGE_TYPE")
+    sender, receiver = entry.get("DBUS_BROKER_SENDER_SECURITY_LABEL"), entry.get("DBUS_BROKER_RECEIVER_SECURITY_LABEL")
+    if action not in ("send", "receive") or not isinstance(kind, str) or not kind:
+        return UnreadableLine(file, line, "a dbus-broker AppArmor denial without its action or message type", text)
+    subject, peer = (sender, receiver) if action == "send" else (receiver, sender)
+    values: dict[str, Any] = {
+        "file": file, "line": line, "raw": text, "event": "AA_RECORD_DENIED",
+        "operation": f"dbus_{kind}", "denied_mask": action,
+    }
+    for label, attribute in ((subject, "profile"), (peer, "peer_profile")):
+        if isinstance(label, str) and label:
+            values[attribute] = _MODE_SUFFIX.sub("", label)
+    for key, attribute in _BROKER_FIELDS.items():
+        value = entry.get(key)
+        if isinstance(value, str) and value:
+            values[attribute] = value
+    return LogRecord.of(values)
+
+
+_MODE_SUFFIX = re.compile(r" \((?:enforce|complain|kill|unconfined|prompt)\)$")
 
 
 def _read_aa_log(text: str, file: str, line: int) -> LogRecord | UnreadableLine | None:

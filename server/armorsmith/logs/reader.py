@@ -1,17 +1,21 @@
 """A stream of log lines read into records: duplicates merged, companion records joined.
 
 `read_records` reads each line with `read_line` and, before it hands a record on, waits a
-few lines for what belongs to it:
+few lines (`WINDOW`) for what belongs to it:
 
 - the same event logged twice is given once.  journald shows a kernel record both as the
   kernel's copy (`kernel: audit: type=1400 audit(EPOCH.MS:SERIAL): ...`) and as its own
-  audit transport's (`audit[PID]: AVC ...`, whose stamp it dropped); a log gathered from
-  several files repeats records with their stamp.  Two records are one when every field
-  agrees and their stamps do (a record without a stamp agrees with any one stamp; each
-  record merges at most once, so a genuinely repeated denial is not lost).  The merged
-  record keeps the copy with the stamp, at the place of the first copy.
+  audit transport's (`audit[PID]: AVC ...`, whose stamp it dropped); logs gathered from
+  several files repeat records with their stamp.  Two records are one when every field
+  agrees and so do their stamps, a record without a stamp agreeing with any one stamp;
+  two records without a stamp are never merged (nothing tells a repeated denial from a
+  copy), and each record absorbs at most one copy.  The merged record keeps the copy
+  with the stamp, at the place of the first copy.
 - `SYSCALL` and `PROCTITLE` records of the same event (same stamp) add the executable,
   the system call and the command line to the record's `extra`.
+
+A relayed D-Bus record whose text the kernel broke before its `exe=` trailer continues on
+the next, indented line; the two are read as one, under the first line's number.
 
 Records come out in the order of their lines; nothing is reordered or dropped otherwise.
 """
@@ -19,7 +23,8 @@ Records come out in the order of their lines; nothing is reordered or dropped ot
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from armorsmith.model.event import LogRecord
 
@@ -32,29 +37,16 @@ WINDOW = 32
 
 _STAMP_FIELDS = ("audit_id", "epoch", "audit_sub_id")
 
-
-class _Held:
-    """A record or unreadable line waiting in the window; `merged` once it absorbed a copy."""
-
-    __slots__ = ("item", "merged", "signature")
-
-    def __init__(self, item: LogRecord | UnreadableLine, signature: tuple[object, ...] | None) -> None:
-        self.item = item
-        self.merged = False
-        self.signature = signature
-
-
-def _signature(record: LogRecord) -> tuple[object, ...]:
-    """Return the fields a duplicate must share, cheap to hash: who did what to what."""
-    return (record.event, record.pid, record.operation, record.profile, record.name)
+_Entry = list[Any]
+"""A held item and whether it absorbed a copy already: `[item, merged]`."""
 
 
 def _same_event(first: LogRecord, second: LogRecord) -> bool:
-    """Return whether two records are copies of one event (see the module docstring)."""
-    if first.audit_id is not None and second.audit_id is not None and first.audit_id != second.audit_id:
+    """Return whether two records, one of them at least with a stamp, are copies of one event."""
+    if first.pid != second.pid or first.name != second.name or first.operation != second.operation:
         return False
-    if first.audit_id is None and second.audit_id is None:
-        return False
+    if first.audit_id is not None and second.audit_id is not None:
+        return first.audit_id == second.audit_id and first.fields() == second.fields()
     one, other = first.fields(), second.fields()
     for key in _STAMP_FIELDS:
         one.pop(key, None)
@@ -64,31 +56,18 @@ def _same_event(first: LogRecord, second: LogRecord) -> bool:
 
 def _merge(kept: LogRecord, copy: LogRecord) -> LogRecord:
     """Return the record of two copies of one event: the one with the stamp, at the first place."""
-    best = copy if kept.audit_id is None and copy.audit_id is not None else kept
+    best = copy if kept.audit_id is None else kept
     extra = best.extra + tuple(pair for pair in (kept.extra + copy.extra) if pair not in best.extra)
-    values = dict(best.__dict__)
-    values.update(file=kept.file, line=kept.line, raw=kept.raw, extra=extra)
-    return LogRecord.of(values)
-
-
-def _decode(line: str | bytes) -> str:
-    """Return a line as text without its line ending; bytes that are not UTF-8 are kept escaped."""
-    if isinstance(line, bytes):
-        line = line.decode("utf-8", "surrogateescape")
-    return line.rstrip("\r\n")
+    return LogRecord.of({**best.__dict__, "file": kept.file, "line": kept.line, "raw": kept.raw, "extra": extra})
 
 
 def _lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, str]]:
-    """Yield numbered lines, a USER_AVC's continuation joined to it under the first number.
-
-    dbus-daemon's audit text holds a newline before its `exe=...'` trailer, so the kernel's
-    copy of a relayed record continues on an indented line.
-    """
+    """Yield numbered lines without their ending, a USER_AVC's continuation joined to it."""
     carried: tuple[int, str] | None = None
     for number, line in enumerate(lines, 1):
-        text = _decode(line)
+        text = (line.decode("utf-8", "surrogateescape") if isinstance(line, bytes) else line).rstrip("\r\n")
         if carried is not None:
-            if text[:1].isspace() and text.rstrip().endswith("'"):
+            if text[:1].isspace() and text.endswith("'"):
                 yield carried[0], f"{carried[1]} {text.strip()}"
                 carried = None
                 continue
@@ -107,85 +86,87 @@ def read_records(
 ) -> Iterator[LogRecord | UnreadableLine]:
     """Read the AppArmor records of a log, one item per record or unreadable record.
 
-    `source_name` is the `file` of every item; lines are numbered from 1.  Lines that are
-    not AppArmor records (and `SYSCALL`/`PROCTITLE` records, once joined) yield nothing.
-    Without `merge`, every line is handed on as soon as it is read, duplicates included
-    and nothing joined.
+    Lines are `str` or `bytes` (bytes that are not UTF-8 are kept, escaped), with or
+    without their line ending; `source_name` is the `file` of every item and lines are
+    numbered from 1.  Lines that are not AppArmor records (and `SYSCALL`/`PROCTITLE`
+    records, once joined) yield nothing.  Without `merge`, each item is handed on as soon
+    as it is read: duplicates are kept and nothing is joined.
     """
     if not merge:
         for number, text in _lines(lines):
             item = read_line(text, source_name, number)
-            if item is not None and not isinstance(item, Companion):
+            if item is not None and type(item) is not Companion:
                 yield item
         return
-    held: deque[_Held] = deque()
-    by_signature: dict[tuple[object, ...], list[_Held]] = {}
-    by_stamp: dict[str, list[_Held]] = {}
+    # Each held entry is a list [item, merged]; stamped records are indexed by their
+    # stamp, and records without one are listed apart (most logs have none).
+    held: deque[_Entry] = deque()
+    by_stamp: dict[str, list[_Entry]] = {}
+    unstamped: list[_Entry] = []
     for number, text in _lines(lines):
-        while held and held[0].item.line <= number - WINDOW:
-            yield _release(held.popleft(), by_signature, by_stamp)
+        while held and held[0][0].line <= number - WINDOW:
+            yield _release(held.popleft(), by_stamp, unstamped)
         item = read_line(text, source_name, number)
         if item is None:
             continue
-        if isinstance(item, Companion):
-            for waiting in by_stamp.get(item.audit_id, ()):
-                record = waiting.item
-                assert isinstance(record, LogRecord)
+        if type(item) is LogRecord:
+            if not _absorbed(item, held, by_stamp, unstamped):
+                entry = [item, False]
+                held.append(entry)
+                if item.audit_id is None:
+                    unstamped.append(entry)
+                else:
+                    by_stamp.setdefault(item.audit_id, []).append(entry)
+        elif type(item) is Companion:
+            for entry in by_stamp.get(item.audit_id, ()):
+                record = entry[0]
                 added = tuple(pair for pair in item.extra if pair not in record.extra)
-                waiting.item = LogRecord.of({**record.__dict__, "extra": record.extra + added})
-            continue
-        if isinstance(item, UnreadableLine):
-            held.append(_Held(item, None))
-            continue
-        signature = _signature(item)
-        copies = by_signature.get(signature)
-        if copies is not None:
-            for waiting in copies:
-                record = waiting.item
-                assert isinstance(record, LogRecord)
-                if not waiting.merged and _same_event(record, item):
-                    waiting.item = _merge(record, item)
-                    waiting.merged = True
-                    if record.audit_id is None and item.audit_id is not None:
-                        by_stamp.setdefault(item.audit_id, []).append(waiting)
-                    break
-            else:
-                copies.append(_hold(item, signature, held, by_stamp))
-            continue
-        by_signature[signature] = [_hold(item, signature, held, by_stamp)]
+                entry[0] = LogRecord.of({**record.__dict__, "extra": record.extra + added})
+        else:
+            held.append([item, False])
     while held:
-        yield _release(held.popleft(), by_signature, by_stamp)
+        yield _release(held.popleft(), by_stamp, unstamped)
 
 
-def _hold(
-    record: LogRecord, signature: tuple[object, ...], held: deque[_Held], by_stamp: dict[str, list[_Held]]
-) -> _Held:
-    """Put a record in the window and index it by its stamp."""
-    waiting = _Held(record, signature)
-    held.append(waiting)
+def _absorbed(
+    record: LogRecord, held: deque[_Entry], by_stamp: dict[str, list[_Entry]], unstamped: list[_Entry]
+) -> bool:
+    """Merge `record` into a held copy of its event and return True, or return False."""
     if record.audit_id is not None:
-        by_stamp.setdefault(record.audit_id, []).append(waiting)
-    return waiting
+        candidates: Iterable[_Entry] = by_stamp.get(record.audit_id, ())
+        if unstamped:
+            candidates = [*candidates, *unstamped]
+    else:
+        candidates = [entry for entry in held if type(entry[0]) is LogRecord and entry[0].audit_id is not None]
+    for entry in candidates:
+        if not entry[1] and _same_event(entry[0], record):
+            if entry[0].audit_id is None:
+                _remove(unstamped, entry)
+                by_stamp.setdefault(record.audit_id, []).append(entry)
+            entry[0] = _merge(entry[0], record)
+            entry[1] = True
+            return True
+    return False
 
 
-def _release(
-    waiting: _Held, by_signature: dict[tuple[object, ...], list[_Held]], by_stamp: dict[str, list[_Held]]
-) -> LogRecord | UnreadableLine:
-    """Take an item out of the window and its indexes, and return it."""
-    item = waiting.item
-    if waiting.signature is not None:
-        _forget(by_signature, waiting.signature, waiting)
-        assert isinstance(item, LogRecord)
-        if item.audit_id is not None:
-            _forget(by_stamp, item.audit_id, waiting)
+def _release(entry: _Entry, by_stamp: dict[str, list[_Entry]], unstamped: list[_Entry]) -> LogRecord | UnreadableLine:
+    """Take an entry out of the window and its indexes, and return its item."""
+    item = entry[0]
+    if type(item) is LogRecord:
+        if item.audit_id is None:
+            _remove(unstamped, entry)
+        else:
+            entries = by_stamp[item.audit_id]
+            if len(entries) == 1:
+                del by_stamp[item.audit_id]
+            else:
+                _remove(entries, entry)
     return item
 
 
-def _forget(index: dict[Hashable, list[_Held]], key: Hashable, waiting: _Held) -> None:
-    """Remove one held item from an index list, and the list once it is empty."""
-    entries = index.get(key)
-    if entries is None:
-        return
-    entries[:] = [entry for entry in entries if entry is not waiting]
-    if not entries:
-        del index[key]
+def _remove(entries: list[_Entry], entry: _Entry) -> None:
+    """Remove `entry` itself from a list (entries with equal records may be several)."""
+    for index, candidate in enumerate(entries):
+        if candidate is entry:
+            del entries[index]
+            return
