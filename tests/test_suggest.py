@@ -190,10 +190,25 @@ def test_suggestions_without_policy(lines: list[str], expected: dict[str, list[s
     assert {name: sorted(items) for name, items in view.items()} == {name: sorted(items) for name, items in expected.items()}
 
 
-def test_unconfined_records_are_reported_unplaced() -> None:
-    suggestions = suggest_records(_records(_record('operation="open" profile="unconfined" name="/etc/x" requested_mask="r"')))
+@pytest.mark.parametrize(
+    ("label", "why"),
+    [
+        ("unconfined", "the task is unconfined: no profile of it can be given a rule"),
+        ("null-complain-profile", "null-complain-profile is an old kernel's global learning profile: the profile that ran the program is not logged"),
+    ],
+)
+def test_records_no_profile_can_take_are_reported(label: str, why: str) -> None:
+    suggestions = suggest_records(_records(_record(f'operation="open" profile="{label}" name="/etc/x" requested_mask="r" denied_mask="r"')))
     assert not suggestions.profiles
-    assert [why for _, why in suggestions.unplaced] == ["the task is unconfined: no profile of it can be given a rule"]
+    assert [reason for _, reason in suggestions.unplaced] == [why]
+
+
+def test_learning_records_of_a_program_run_unconfined_are_reported(policy: SuggestPolicy) -> None:
+    suggestions = suggest_records(_records(_record('operation="open" profile="main//null-/usr/bin/free" name="/var/f" requested_mask="r" denied_mask="r"')), policy)
+    assert not suggestions.profiles
+    assert [reason for _, reason in suggestions.unplaced] == [
+        "the records of main//null-/usr/bin/free need no rule: by the policy's exec rule the program runs unconfined or may not run"
+    ]
 
 
 def test_json_has_exactly_the_documented_keys() -> None:

@@ -363,8 +363,13 @@ class _Suggester:
             why = "the task is unconfined: no profile of it can be given a rule"
         elif not label:
             why = "the record names no profile"
+        elif label.startswith("null-"):
+            why = f"{label} is an old kernel's global learning profile: the profile that ran the program is not logged"
         else:
-            why = f"the records of {label} need no rule: its task runs unconfined or its exec is denied"
+            why = (
+                f"the records of {label} need no rule: by the policy's exec rule the program "
+                "runs unconfined or may not run"
+            )
         self.book.unplaced.append((record, why))
 
     def _no_rule(self, record: LogRecord, kind: str, targets: tuple[Target, ...]) -> None:
