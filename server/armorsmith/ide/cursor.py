@@ -10,7 +10,8 @@ in field order, so the first field that holds the offset wins.  Keywords the mod
 no value for (`capability`, `network`, `profile` ...) come from the grammar's highlight
 captures, through `token_at`.
 
-A range holds an offset when start <= offset <= end: a cursor just after a word is on it.
+A range holds an offset when start <= offset <= end: a cursor just after a word is on it,
+unless the next item starts there (an assignment's range ends where the next line starts).
 """
 
 from __future__ import annotations
@@ -70,10 +71,15 @@ def _holds(obj: object, offset: int) -> bool:
     return span is not None and span.start <= offset <= span.end
 
 
-def _children(items: tuple[Item, ...], offset: int) -> Iterator[Item]:
+def _child(items: tuple[Item, ...], offset: int) -> Item | None:
+    """Return the item holding `offset`: one it falls inside, else one it ends at."""
+    touching = None
     for item in items:
-        if _holds(item, offset):
-            yield item
+        if item.span.start <= offset < item.span.end:
+            return item
+        if touching is None and item.span.end == offset:
+            touching = item
+    return touching
 
 
 def _branches(block: IfBlock, offset: int) -> Block | None:
@@ -109,11 +115,15 @@ def _parts(obj: object, offset: int) -> list[object]:
 
 def _part_of(value: object, offset: int) -> list[object]:
     if isinstance(value, tuple):
+        # Of two adjacent parts (`r` and `Px` in `rPx`), the one starting at the cursor wins.
+        touching: list[object] = []
         for element in value:
             found = _part_of(element, offset)
-            if found:
+            if found and getattr(found[0], "span", None) is not None and found[0].span.end == offset:
+                touching = touching or found
+            elif found:
                 return found
-        return []
+        return touching
     if not dataclasses.is_dataclass(value) or isinstance(value, type):
         return []
     span = getattr(value, "span", None)
@@ -129,7 +139,7 @@ def locate(file: PolicyFile, offset: int) -> Located:
     chain: list[Item] = []
     items = file.items
     while True:
-        found = next(_children(items, offset), None)
+        found = _child(items, offset)
         if found is None:
             break
         chain.append(found)

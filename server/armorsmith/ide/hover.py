@@ -13,7 +13,8 @@ recognises what is there answers:
   `ux` and the lower-case modes;
 - a `->` target or a `peer=` label: the profile it names and where it is defined;
 - a profile name, attachment or flag; a permission letter; a capability, a network family,
-  type or protocol, a signal, an access word, a resource limit, a qualifier;
+  type or protocol, a signal, an access word, a resource limit, a qualifier, the name of a
+  conditional (`peer=`, `bus=` ...), a glob (`*`, `**`, `{a,b}` ...);
 - any other keyword, through the grammar's highlight captures (`token_at`).
 
 The word tables are `armorsmith.ide.vocabulary`.  Results are Markdown with the byte range
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from armorsmith.aare import Aare
 from armorsmith.engine import EngineProfile, Landing
 from armorsmith.model import Abi, Flag, Include, Profile, Qualifiers, Span, Value, VarRef, Word
-from armorsmith.model.conditionals import Conditional
+from armorsmith.model.conditionals import Conditional, ConditionalGroup
 from armorsmith.model.rules import CapabilityRule, ChangeProfileRule, NetworkRule, PivotRootRule, RlimitRule, SignalRule
 from armorsmith.model.rules.file import ExecKind, ExecMode, Fallback, FileRule
 from armorsmith.model.rules.signal import signal_number
@@ -508,7 +509,41 @@ def _vocabulary(ctx: DocumentContext, project: Project, located: Located) -> Hov
                 return Hover(f"**{text}** · {rule.KIND} permission: {meaning}", part.span)
     if isinstance(rule, SignalRule) and isinstance(part, Value) and any(part is value for value in rule.signals):
         return _signal(part)
+    conditional = located.innermost(Conditional)
+    if isinstance(part, Value) and conditional is not None and conditional.name.text == "type":
+        meaning = words.SOCKET_TYPES.get(part.text)
+        if meaning is not None:
+            return Hover(f"**{part.text}** · socket type: {meaning}", part.span)
+    if isinstance(rule, FileRule) and rule.path is not None and part is rule.path:
+        token = token_at(ctx.parsed, located.offset)
+        if token is not None and token[0].name == "character.special":
+            return None  # A glob inside the path is explained on its own.
+        return Hover(_path_summary(ctx, located, rule), rule.path.span)
     return None
+
+
+_PERMISSION_NAMES = {"m": "mmap exec", "r": "read", "w": "write", "a": "append", "l": "link", "k": "lock"}
+
+
+def _path_summary(ctx: DocumentContext, located: Located, rule: FileRule) -> str:
+    """Describe what a file rule allows on its path, and what the path expands to."""
+    assert rule.path is not None
+    granted = [_PERMISSION_NAMES[letter] for letter in rule.perms.letters()]
+    if rule.exec is not None:
+        granted.append(f"exec as `{rule.exec.spelling}`")
+    elif "x" in "".join(token.text.lower() for token in rule.tokens):
+        granted.append("exec")
+    verb = "denies" if rule.qualifiers.is_deny else "allows"
+    owner = " (files the task owns)" if rule.qualifiers.owner is not None and rule.qualifiers.owner.value == "owner" else ""
+    lines = [f"**{_code(rule.path.text)}**: this rule {verb} {', '.join(granted) or 'nothing'}{owner}."]
+    if rule.path.variables and ctx.resolution is not None:
+        resolved = ctx.resolved(located.profiles[-1]) if located.profiles else None
+        expanded = ctx.resolution.expand(rule.path, resolved)
+        if expanded:
+            shown = ", ".join(_code(text) for text in expanded[:MAX_LISTED])
+            more = f" and {len(expanded) - MAX_LISTED} more" if len(expanded) > MAX_LISTED else ""
+            lines += ["", f"Expands to {shown}{more}."]
+    return "\n".join(lines)
 
 
 def _capability(name: str, span: Span) -> Hover:
@@ -534,12 +569,29 @@ def _signal(value: Value) -> Hover:
     return Hover(f"**{name}** · {meaning}", value.span)
 
 
+def _conditional(located: Located) -> Hover | None:
+    """Explain the name of a `name=value` conditional under the cursor."""
+    part = located.part
+    conditional = located.innermost(Conditional)
+    group = located.innermost(ConditionalGroup)
+    for holder in (conditional, group):
+        if holder is not None and part is holder.name:
+            meaning = words.CONDITIONALS.get(holder.name.text)
+            if meaning is not None:
+                return Hover(meaning, holder.name.span)
+    return None
+
+
 def _keyword(ctx: DocumentContext, located: Located) -> Hover | None:
     found = token_at(ctx.parsed, located.offset)
     if found is None:
         return None
     capture, text = found
     span = Span(capture.start, capture.end)
+    if capture.name == "character.special":
+        meaning = words.GLOBS.get(text) or words.GLOBS.get(text[:1])
+        if meaning is not None:
+            return Hover(meaning, span)
     if capture.name == "keyword" and text in words.RULE_KINDS:
         return Hover(words.RULE_KINDS[text], span)
     if capture.name.startswith("keyword") or capture.name == "operator":
@@ -559,4 +611,4 @@ def hover(ctx: DocumentContext, project: Project, offset: int) -> Hover | None:
         found = explain(ctx, project, located)
         if found is not None:
             return found
-    return _keyword(ctx, located)
+    return _conditional(located) or _keyword(ctx, located)

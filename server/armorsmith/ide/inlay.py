@@ -39,7 +39,7 @@ class InlayHint:
 def _label(values: tuple[str, ...]) -> str | None:
     if not values or len(values) > MAX_VALUES:
         return None
-    label = " ".join(values)
+    label = " ".join(value or '""' for value in values)
     return label if len(label) <= MAX_WIDTH else None
 
 

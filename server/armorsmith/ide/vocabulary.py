@@ -15,8 +15,10 @@ __all__ = [
     "ACCESS_WORDS",
     "CAPABILITIES",
     "CAPABILITY_RISK",
+    "CONDITIONALS",
     "FILE_LETTERS",
     "FLAGS",
+    "GLOBS",
     "KEYWORDS",
     "NETWORK_FAMILIES",
     "NETWORK_PROTOCOLS",
@@ -389,3 +391,35 @@ KEYWORDS: dict[str, str] = {
     "->": "**->**: names where the rule leads: the profile of an exec or change_profile transition, or a link target.",
 }
 """Other keywords and operators worth explaining."""
+
+GLOBS: dict[str, str] = {
+    "*": "**`*`**: any characters except `/`, within one path component. As a whole component (`/dir/*`) it matches at least one character, so not `/dir/` itself.",
+    "**": "**`**`**: any characters, `/` included, across directories. As a whole component (`/dir/**`) it matches at least one character, so not `/dir/` itself: write `/dir/{,**}` for both.",
+    "?": "**`?`**: any one character except `/`.",
+    "[": "**`[...]`**: one character of the set (`[abc]`, ranges `[0-9]`); `[^...]` is any character but those.",
+    "{": "**`{a,b}`**: alternation: any of the comma-separated alternatives (they may be empty: `{,usr/}bin`).",
+}
+"""The glob constructs of paths and values, keyed by the character that opens them."""
+
+CONDITIONALS: dict[str, str] = {
+    "set": "**set=**: the signals the rule applies to (without it, every signal).",
+    "peer": "**peer=**: the other side of the operation: its label (a profile name or a pattern), or for sockets `peer=(...)` with its address and label.",
+    "label": "**label=**: a profile name or pattern the other side's confinement must match.",
+    "addr": "**addr=**: the Unix socket address: `@name` for an abstract socket, `none` for an unnamed one, or a path.",
+    "type": "**type=**: the socket type (`stream`, `dgram` ...), or for message queues `posix` or `sysv`.",
+    "protocol": "**protocol=**: the socket protocol.",
+    "bus": "**bus=**: the D-Bus bus: `system`, `session`, or a custom one.",
+    "path": "**path=**: the D-Bus object path.",
+    "interface": "**interface=**: the D-Bus interface, or for network rules the network interface.",
+    "member": "**member=**: the D-Bus method or signal name.",
+    "name": "**name=**: the well-known bus name (for `bind`, the name acquired; otherwise the peer's).",
+    "ip": "**ip=**: the IPv4 or IPv6 address (`none` for an unbound socket).",
+    "port": "**port=**: the port, or a range `low-high`.",
+    "fstype": "**fstype=**: the filesystem types the mount may use.",
+    "vfstype": "**vfstype=**: a synonym of `fstype=`.",
+    "options": "**options=**: the mount flags, which must all match (`options in (...)`: any subset of them).",
+    "option": "**option=**: a synonym of `options=`.",
+    "attr": "**attr=**: socket attributes (upstream does not enforce them yet).",
+    "opt": "**opt=**: socket options (upstream does not enforce them yet).",
+}
+"""The `name=value` conditionals rules take."""
