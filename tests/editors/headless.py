@@ -182,8 +182,8 @@ DENIAL = (
 )
 """An audit denial of profile foo, as a user pastes it into the profile."""
 
-DENIED_RULE = "/etc/shadow r,"
-"""The rule that allows the denial."""
+DENIED_RULE = "owner /etc/shadow r,"
+"""The rule that allows the denial (the task's fsuid owns the file, so it is an owner rule)."""
 
 TREE = {
     "tunables/global": "@{HOME}=/home/*/ /root/\n",

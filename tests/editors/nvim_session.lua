@@ -150,7 +150,7 @@ local function run()
     close_floats()
   end
 
-  -- Paste a denial into the profile and pick "Replace with rule" from the code action menu.
+  -- Paste a denial into the profile and pick "Replace with ..." from the code action menu.
   if denial and client.server_capabilities.codeActionProvider then
     local at = find_line(buf, ' Px,')
     vim.api.nvim_buf_set_lines(buf, at + 1, at + 1, false, { '  ' .. denial })
@@ -172,7 +172,7 @@ local function run()
       for index, item in ipairs(items) do
         local title = opts.format_item and opts.format_item(item) or tostring(item)
         table.insert(offered, title)
-        if not chosen and title:find('Replace with rule', 1, true) then
+        if not chosen and title:find('Replace with', 1, true) then
           chosen = index
         end
       end
