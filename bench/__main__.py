@@ -22,9 +22,10 @@ def load_benchmarks() -> dict[str, Benchmark]:
     """
     from bench.incremental_parse import IncrementalParse
     from bench.lint import LintThroughput
+    from bench.lsp import LspLatency
     from bench.parse_throughput import ParseThroughput
 
-    return {b.name: b for b in (ParseThroughput(), IncrementalParse(), LintThroughput())}
+    return {b.name: b for b in (ParseThroughput(), IncrementalParse(), LintThroughput(), LspLatency())}
 
 
 def main(argv: list[str] | None = None) -> int:

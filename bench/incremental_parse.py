@@ -35,8 +35,8 @@ READ_ONLY_RULE = re.compile(rb" r,$", re.MULTILINE)
 REFERENCE_EDITS = 10
 
 
-def big_policy(corpus: Corpus) -> bytes:
-    """Whole profile files, in name order and again from the start, until TARGET_LINES lines.
+def big_policy(corpus: Corpus, lines_wanted: int = TARGET_LINES) -> bytes:
+    """Whole profile files, in name order and again from the start, until `lines_wanted` lines.
 
     The profiles are those of apparmor.d (not its abstractions or tunables) and
     the extras; the whole set is about 6,500 lines, so some come twice.
@@ -52,7 +52,7 @@ def big_policy(corpus: Corpus) -> bytes:
             source += b"\n"
         pieces.append(source)
         lines += source.count(b"\n")
-        if lines >= TARGET_LINES:
+        if lines >= lines_wanted:
             return b"".join(pieces)
     raise AssertionError("unreachable: itertools.cycle never ends")
 

@@ -310,7 +310,10 @@ class Workspace:
             return
         canonical = {self._fs.canonical(path) for path in changed}
         for path in changed:
-            self.cache.forget(path)
+            # Answers about paths stay true for a file that neither appeared nor went away,
+            # so the cache is left alone unless it holds the file's old content.
+            if appeared_or_gone or self.cache.holds(path):
+                self.cache.forget(path)
         if appeared_or_gone:
             self._lint.invalidate()
             self._contexts.clear()

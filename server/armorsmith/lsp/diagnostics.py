@@ -342,6 +342,7 @@ class DiagnosticsService:
         encoding = self._server.encoding
         docs = self._server.settings.docs_url
         uri = self._server.uri(document.path)
+        links: dict[Code, types.CodeDescription | None] = {}
         converted = []
         for diagnostic in found:
             related = []
@@ -360,13 +361,15 @@ class DiagnosticsService:
                     )
                 )
             code = diagnostic.code.value
+            if diagnostic.code not in links:
+                links[diagnostic.code] = types.CodeDescription(href=f"{docs}#{code}") if docs else None
             converted.append(
                 types.Diagnostic(
                     range=to_lsp_range(document.index, diagnostic.start, diagnostic.end, encoding),
                     message=diagnostic.message,
                     severity=SEVERITIES[diagnostic.severity],
                     code=code,
-                    code_description=types.CodeDescription(href=f"{docs}#{code}") if docs else None,
+                    code_description=links[diagnostic.code],
                     source=SOURCE,
                     related_information=related or None,
                     tags=[types.DiagnosticTag.Unnecessary] if diagnostic.code in UNNECESSARY else None,

@@ -87,6 +87,10 @@ class IncludeCache:
             self._documents[key] = None if source is None else load_document(path, source)
         return self._documents[key]
 
+    def holds(self, path: str) -> bool:
+        """Whether the document at `path` has been read and is kept."""
+        return self.canonical(path) in self._documents
+
     def forget(self, path: str | None = None) -> None:
         """Drop what is known about `path` (a file that changed), or about everything.
 

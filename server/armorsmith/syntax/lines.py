@@ -91,9 +91,10 @@ class LineIndex:
         offset = max(0, min(offset, len(self._source)))
         line = bisect_right(self._starts, offset) - 1
         start = self._starts[line]
-        if encoding is PositionEncoding.UTF8:
+        segment = self._source[start:offset]
+        if encoding is PositionEncoding.UTF8 or segment.isascii():
             return LineCol(line, offset - start)
-        prefix = _decode(self._source[start:offset])
+        prefix = _decode(segment)
         if encoding is PositionEncoding.UTF32:
             return LineCol(line, len(prefix))
         return LineCol(line, sum(_width(char, encoding) for char in prefix))
@@ -104,7 +105,7 @@ class LineIndex:
             return len(self._source)
         start, end = self._line_bounds(max(0, position.line))
         wanted = max(0, position.character)
-        if encoding is PositionEncoding.UTF8:
+        if encoding is PositionEncoding.UTF8 or self._source[start:end].isascii():
             return start + min(wanted, end - start)
         offset, columns = start, 0
         for char in _decode(self._source[start:end]):
