@@ -17,15 +17,21 @@ text of a location).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from armorsmith.engine import EngineProfile, PolicySet, engine_profile
-from armorsmith.model import PolicyFile, Profile, Span
+from armorsmith.model import PolicyFile, Profile, Rule, Span
+from armorsmith.model.rules import AllRule
+from armorsmith.model.rules.file import FilePerm, FileRule
 from armorsmith.resolve import Document, IncludeCache, Resolution, ResolvedProfile
 from armorsmith.syntax import Parse
 
-__all__ = ["DocumentContext", "Location", "Project"]
+__all__ = ["DocumentContext", "Location", "Project", "exec_relevant"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +50,7 @@ class DocumentContext:
     parsed: Parse
     file: PolicyFile
     resolution: Resolution | None = None
-    _engine: dict[int, EngineProfile | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo: dict[Hashable, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def source(self) -> bytes:
@@ -66,15 +72,22 @@ class DocumentContext:
                 return resolved
         return None
 
-    def own_profile(self, resolved: ResolvedProfile) -> EngineProfile | None:
-        """Return the engine profile of `resolved` built from this document's resolution.
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Return what `compute` gives, computed once for `key` with this analysis.
 
-        Built on first use and kept with this analysis (one document version).
+        An analysis is one document version, so what is derived from it (an engine profile,
+        an exec view of one) is kept with it and dropped with it.
         """
-        key = id(resolved)
-        if key not in self._engine:
-            self._engine[key] = _own_profile(self.resolution, resolved) if self.resolution is not None else None
-        return self._engine[key]
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def own_profile(self, resolved: ResolvedProfile) -> EngineProfile | None:
+        """Return the engine profile of `resolved` built from this document's resolution."""
+        resolution = self.resolution
+        if resolution is None:
+            return None
+        return self.memo(("profile", id(resolved)), lambda: _own_profile(resolution, resolved))
 
     def document(self) -> Document | None:
         """Return the resolution's view of this document, when resolved."""
@@ -131,11 +144,30 @@ class Project:
         return f"{shown}:{line}" if line is not None else shown
 
 
+def exec_relevant(rule: Rule) -> bool:
+    """Whether `rule` can take part in an exec decision: a file rule with `x`, or `all`."""
+    return isinstance(rule, AllRule) or isinstance(rule, FileRule) and FilePerm.EXEC in rule.perms
+
+
+def _exec_only(resolved: ResolvedProfile) -> ResolvedProfile:
+    """Return `resolved` and its children keeping only the rules exec decisions read."""
+    return dataclasses.replace(
+        resolved,
+        rules=tuple(placed for placed in resolved.rules if exec_relevant(placed.rule)),
+        children=tuple(_exec_only(child) for child in resolved.children),
+    )
+
+
 def _own_profile(resolution: Resolution, resolved: ResolvedProfile) -> EngineProfile | None:
-    """Build the engine profile of `resolved` from its own resolution, parents included."""
+    """Build the engine profile of `resolved` from its own resolution, parents included.
+
+    Only the rules exec decisions read are compiled (`exec_relevant`): the features ask
+    the engine where execs land, and for names, modes and attachments, never for other
+    accesses, and expanding every rule of a long profile costs tens of milliseconds.
+    """
     for top in resolution.profiles:
         if any(candidate is resolved for candidate in top.walk()):
-            built = engine_profile(resolution, top)
+            built = engine_profile(resolution, _exec_only(top))
             parts = resolved.name[len(top.name) + 2 :].split("//") if resolved is not top else []
             for part in parts:
                 child = built.children.get(part)

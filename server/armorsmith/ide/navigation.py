@@ -22,6 +22,7 @@ Everything is pure and in byte offsets; locations are (path, span) pairs.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ from armorsmith.model.rules import ChangeProfileRule, PivotRootRule
 from armorsmith.model.rules.file import ExecKind, ExecMode, FileRule
 from armorsmith.resolve import FileKind, SetVariable
 
-from .context import DocumentContext, Location, Project
+from .context import DocumentContext, Location, Project, exec_relevant
 from .cursor import Located, items_with_profiles, locate, values_in
 
 __all__ = [
@@ -163,7 +164,8 @@ def exec_targets(ctx: DocumentContext, project: Project, located: Located, rule:
     if mode.kind in (ExecKind.PROFILE, ExecKind.CHILD, ExecKind.UNCONFINED, ExecKind.INHERIT):
         for path in dict.fromkeys(paths):
             if profile is not None and _literal(path):
-                landings.append(ExecLanding(path, exec_transition(project.policy, profile, path)))
+                view = ctx.memo(("exec-view", id(profile)), lambda: _exec_view(profile))
+                landings.append(ExecLanding(path, exec_transition(project.policy, view, path)))
             elif mode.target is None and mode.kind is ExecKind.PROFILE:
                 landings.append(ExecLanding(path, None, _attaching(path, project.policy.top_level())))
             elif mode.target is None and mode.kind is ExecKind.CHILD and profile is not None:
@@ -171,6 +173,11 @@ def exec_targets(ctx: DocumentContext, project: Project, located: Located, rule:
             else:
                 landings.append(ExecLanding(path, None))
     return ExecTargets(rule, mode, profile, target, named, tuple(landings))
+
+
+def _exec_view(profile: EngineProfile) -> EngineProfile:
+    """Return `profile` with only the rules an exec decision reads (`exec_relevant`)."""
+    return dataclasses.replace(profile, rules=tuple(ref for ref in profile.rules if exec_relevant(ref.rule)))
 
 
 def _named_exec_targets(
