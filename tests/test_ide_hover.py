@@ -96,6 +96,8 @@ CASES = [
     (profile("signal sen$0d peer=bar,"), "send", ["signal permission", "must allow `receive`"], []),
     (profile("signal send peer=ba$0r,"), "bar", ["**label**", "**bar**", "Both sides must allow"], []),
     (profile("ptrace tra$0ce peer=bar,"), "trace", ["ptrace permission"], []),
+    (profile("unix (send) peer=(label=b$0ar),"), "bar", ["**label**", "**bar**"], []),
+    (profile("network inet stream peer=(label=b$0ar),"), "bar", ["**label**", "**bar**"], []),
     (profile("change_profile -> b$0ar,"), "bar", ["**target profile**", "**bar**"], []),
     (profile("set rlimit nof$0ile <= 1024,"), "nofile", ["resource limit", "RLIMIT_NOFILE"], []),
     (profile("/etc/foo $0rw,"), "r", ["**read**"], []),

@@ -42,7 +42,7 @@ include <tunables/glo$0bal>
 @{X} = /usr/bin/baz
 profile foo /usr/bin/foo {
   owner @{HO$0ME}/.foo rw,
-  /usr/bin/bar P$0x,
+  /usr/bin/b$0ar P$0x,
   /usr/bin/* pu$0x,
   @{X} Cx -> hel$0per,
   /usr/bin/zz Px -> no$0where,
@@ -76,14 +76,15 @@ def w() -> World:
         (1, ["tunables/global:"]),
         (2, ["tunables/home:@{HOME}"]),
         (3, ["usr.bin.bar:bar"]),
-        (4, ["usr.bin.foo:foo", "usr.bin.bar:bar", "usr.bin.qux:qux"]),
-        (5, ["usr.bin.foo:helper"]),
-        (6, []),
-        (7, ["usr.bin.bar:bar"]),
-        (8, ["usr.bin.foo:/usr/bin/foo"]),
-        (9, ["usr.bin.bar:bar"]),
+        (4, ["usr.bin.bar:bar"]),
+        (5, ["usr.bin.foo:foo", "usr.bin.bar:bar", "usr.bin.qux:qux"]),
+        (6, ["usr.bin.foo:helper"]),
+        (7, []),
+        (8, ["usr.bin.bar:bar"]),
+        (9, ["usr.bin.foo:/usr/bin/foo"]),
+        (10, ["usr.bin.bar:bar"]),
     ],
-    ids=["abi", "include", "variable", "Px-attach", "pux-glob", "Cx-target", "missing-target", "peer", "exec_path", "change_profile"],
+    ids=["abi", "include", "variable", "Px-path", "Px-attach", "pux-glob", "Cx-target", "missing-target", "peer", "exec_path", "change_profile"],
 )
 def test_definition(w: World, mark: int, expected: list[str]) -> None:
     """Ensure that definition follows includes, abi, variables, `->` targets, attachments and labels."""

@@ -380,7 +380,9 @@ def _label(ctx: DocumentContext, project: Project, located: Located) -> Hover | 
         body = _exec_markdown(ctx, project, targets, rule.exec.spelling)
         return Hover(f"**-> {_code(part.text)}**\n\n" + body, part.span)
     conditional = located.innermost(Conditional)
-    is_peer = conditional is not None and conditional.name.text in ("peer", "label") and not isinstance(rule, NetworkRule)
+    # A network rule's `peer=(...)` names addresses; only its `label=` names a profile.
+    names = ("label",) if isinstance(rule, NetworkRule) else ("peer", "label")
+    is_peer = conditional is not None and conditional.name.text in names
     is_target = isinstance(rule, (ChangeProfileRule, PivotRootRule)) and rule.target is part
     if not (is_peer or is_target):
         return None

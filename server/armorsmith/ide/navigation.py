@@ -497,7 +497,7 @@ def definition(ctx: DocumentContext, project: Project, offset: int, *, first_onl
         return (Location(path, Span(0, 0)),) if path is not None else ()
     if isinstance(item, FileRule) and item.exec is not None:
         token = located.part
-        on_mode = token is not None and any(token is word for word in item.tokens)
+        on_mode = token is not None and (token is item.path or any(token is word for word in item.tokens))
         if on_mode and item.exec_target is None and item.exec.kind in (ExecKind.PROFILE, ExecKind.CHILD):
             targets = exec_targets(ctx, project, located, item)
             if targets is not None:
