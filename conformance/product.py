@@ -216,3 +216,39 @@ class Suggester:
                 if not any(rule.covers(mine) for rule in theirs[name]):
                     return f"{name}: suggested `{mine.render()}` allows more than {[rule.render() for rule in theirs[name]]}"
         return None
+
+
+def load_log_reader() -> LogReader:
+    """Import armorsmith's log reader, or explain how to make it importable."""
+    try:
+        from armorsmith import logs
+    except ImportError as error:
+        raise ProductError(
+            f"cannot import armorsmith's log reader ({error}); run `make` to build .venv, "
+            "then run the conformance suite with .venv/bin/python -m conformance"
+        ) from error
+    return LogReader(logs)
+
+
+@dataclass(frozen=True)
+class ReadLog:
+    """What armorsmith read from a log: each record's fields by libapparmor's names, and
+    the reason of each line it could not read."""
+
+    records: list[dict[str, object]]
+    unreadable: list[str]
+
+
+class LogReader:
+    """Reads a log with ``armorsmith.logs.read_records``, as ``armorsmith logs parse`` does."""
+
+    def __init__(self, logs: ModuleType) -> None:
+        self._logs = logs
+
+    def read(self, log: Path) -> ReadLog:
+        """The records and unreadable lines of the log file ``log``."""
+        with log.open("rb") as handle:
+            items = list(self._logs.read_records(handle, log.name))
+        records = [item.fields() for item in items if isinstance(item, self._logs.LogRecord)]
+        unreadable = [f"line {item.line}: {item.reason}" for item in items if isinstance(item, self._logs.UnreadableLine)]
+        return ReadLog(records, unreadable)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from conformance.suites.base import Context, Suite
 from conformance.suites.generated import GeneratedSuite
+from conformance.suites.log_parse import LogParseSuite
 from conformance.suites.log_suggest import LogSuggestSuite
 from conformance.suites.profile_lint import ProfileLintSuite
 from conformance.suites.profile_syntax import ProfileSyntaxSuite
@@ -16,7 +17,7 @@ from conformance.suites.static_syntax import StaticSyntaxSuite
 
 SUITES: dict[str, Suite] = {
     suite.name: suite
-    for suite in (StaticSyntaxSuite(), ProfileSyntaxSuite(), StaticLintSuite(), ProfileLintSuite(), GeneratedSuite(), LogSuggestSuite())
+    for suite in (StaticSyntaxSuite(), ProfileSyntaxSuite(), StaticLintSuite(), ProfileLintSuite(), GeneratedSuite(), LogParseSuite(), LogSuggestSuite())
 }
 
 __all__ = ("SUITES", "Context", "Suite")

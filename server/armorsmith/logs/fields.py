@@ -298,8 +298,8 @@ def read_plain_body(body: str) -> dict[str, Any] | None:
     plain-text keys, and other keys (kept in `extra`).  Returns the attribute values (the
     record type of `apparmor=` already named `AA_RECORD_*` in `event`, the one of a
     numeric `type=` under `AUDIT_TYPE_KEY`, `extra` set when there are other keys), or
-    None when the body has anything else (stray words, quotes left open, `msg='...'`, a
-    value that does not read), which only `read_body` reads and reports.
+    None when the body has anything else (no pair at all, stray words, quotes left open,
+    `msg='...'`, a value that does not read), which only `read_body` reads and reports.
     """
     values: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []
@@ -331,6 +331,8 @@ def read_plain_body(body: str) -> dict[str, Any] | None:
                 return None
             else:
                 extra.append((key, quoted))
+    if not values and not extra:
+        return None
     event = values.get("event")
     if event is not None:
         event = values["event"] = EVENTS.get(event)

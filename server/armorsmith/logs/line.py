@@ -191,12 +191,11 @@ def _read_unusual(
         values["event"] = event
     if read.extra:
         values["extra"] = tuple(read.extra)
-    if not read.keyed:
-        if audit_type in _OLD_TYPES:
-            reason = "a text record of AppArmor 2.0, a format from before AppArmor 2.1 that is not read"
-        else:
-            reason = "the record has no key=value pairs"
+    if audit_type in _OLD_TYPES and (read.problem is not None or "event" not in values):
+        reason = "a text record of AppArmor 2.0, a format from before AppArmor 2.1 that is not read"
         return UnreadableLine(file, line, reason, raw)
+    if not read.keyed:
+        return UnreadableLine(file, line, "the record has no key=value pairs", raw)
     if read.problem is not None:
         return UnreadableLine(file, line, read.problem, raw, LogRecord.of(values))
     if "event" not in values and audit_type is not None:
