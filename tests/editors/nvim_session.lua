@@ -26,10 +26,11 @@ local function step(name, value)
   table.insert(result.steps, name)
 end
 
+-- The armorsmith clients attached to `buf` (Neovim 0.7's get_active_clients takes no filter).
 local function clients_of(buf)
-  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  local attached = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = buf }) or vim.lsp.buf_get_clients(buf)
   local found = {}
-  for _, client in pairs(get({ bufnr = buf })) do
+  for _, client in pairs(attached) do
     if client.name == 'armorsmith' then
       table.insert(found, client)
     end
@@ -191,6 +192,21 @@ local function run()
       applied = applied and true or false,
       lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false),
     })
+  end
+
+  -- Another file of the same policy directory is served by the same client.
+  local other = os.getenv('ARMORSMITH_TEST_OTHER')
+  if other then
+    vim.cmd('edit ' .. vim.fn.fnameescape(other))
+    local other_buf = vim.api.nvim_get_current_buf()
+    vim.wait(timeout, function()
+      return #clients_of(other_buf) > 0
+    end, 20)
+    local ids = {}
+    for _, c in ipairs(clients_of(other_buf)) do
+      table.insert(ids, c.id)
+    end
+    step('other', { filetype = vim.bo[other_buf].filetype, clients = ids, first = client.id })
   end
 end
 

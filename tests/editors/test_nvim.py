@@ -18,6 +18,7 @@ from .headless import (
     DENIED_RULE,
     ERROR_LINE,
     HERE,
+    INCLUDED,
     find_neovim,
     neovim_command,
     prepare_session,
@@ -40,7 +41,11 @@ def session(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     editor = find_neovim(minimum, below)
     root = tmp_path_factory.mktemp(request.param)
     result, env = prepare_session(root)
-    env.update(ARMORSMITH_TEST_MODE=mode, ARMORSMITH_TEST_DENIAL=DENIAL)
+    env.update(
+        ARMORSMITH_TEST_MODE=mode,
+        ARMORSMITH_TEST_DENIAL=DENIAL,
+        ARMORSMITH_TEST_OTHER=str(root / "apparmor.d" / INCLUDED),
+    )
     record = run_editor(neovim_command(editor, HERE / "nvim_session.lua"), env=env, cwd=root, result=result)
     record["root"] = str(root)
     return record
@@ -59,6 +64,13 @@ def test_client_attaches_with_the_policy_directory_as_root(session: dict[str, An
     assert client, f"no armorsmith client attached on Neovim {session['version']}"
     assert client["name"] == "armorsmith"
     assert client["root_dir"] == str(Path(session["root"]) / "apparmor.d")
+
+
+def test_one_client_serves_the_policy_directory(session: dict[str, Any]) -> None:
+    """Ensure that an abstraction of the same policy directory is served by the profile's client."""
+    other = session["other"]
+    assert other["filetype"] == "apparmor"
+    assert other["clients"] == [other["first"]]
 
 
 def test_diagnostics_arrive(session: dict[str, Any]) -> None:
