@@ -59,7 +59,7 @@ local function cannot_start(cmd)
   vim.notify(
     string.format(
       "armorsmith: cannot start the language server: '%s' is not an executable program."
-        .. " Install armorsmith (pip install armorsmith) or set `cmd` in setup().",
+        .. " Install armorsmith (pip install . in its checkout) or set `cmd` in setup().",
       cmd[1]
     ),
     vim.log.levels.ERROR
@@ -83,8 +83,8 @@ local function attach(buf, config)
   local client_config = vim.tbl_extend('force', config, { name = NAME, root_dir = root })
   client_config.root_markers = nil
   client_config.filetypes = nil
-  -- Neovim 0.7 answers `workspace/configuration` but does not say so, and the server then
-  -- reads its settings from the initialization options.
+  -- Neovim 0.7 answers `workspace/configuration` but does not announce it, so the server
+  -- reads its settings from the initialization options instead.
   client_config.init_options = client_config.init_options or client_config.settings
   if vim.lsp.start then
     vim.lsp.start(client_config, { bufnr = buf })
