@@ -4,8 +4,9 @@ Both servers run as subprocesses over stdio and are driven by the same small LSP
 (`LspProcess`), which counts UTF-16 (the default both servers speak) and gets diagnostics
 pushed.  Measured, for each server in the same run:
 
-- edit to diagnostics: a 1,000-line and a 10,000-line policy file of upstream's real
-  profiles (`incremental_parse.big_policy`), includes resolved in upstream's profile tree;
+- edit to diagnostics: a 1,000-line and a 10,000-line policy file made of upstream's real
+  profiles (`policy_file`: one preamble, then the profiles one after another), includes
+  resolved in upstream's profile tree;
   each edit inserts a line `capability zzbogusNN,` into a profile, or removes it again,
   alternately, at 10 places spread over the file; the time runs from sending `didChange`
   to the first `publishDiagnostics` that reflects the edit (it reports the unknown
@@ -38,10 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from armorsmith.syntax import parse
 from bench.base import Settings
-from bench.incremental_parse import big_policy
 from bench.references import ALS_PACKAGE, ALS_VERSION, Unavailable, als_python
 from bench.report import Goal, Row, Table, milliseconds, percentile
+from conformance.corpus import Corpus
 
 COLUMNS = ["first", "median", "p95", "n", "peak RSS"]
 EDITS = 20
@@ -56,6 +58,43 @@ GOAL_1K_MEDIAN = 0.030
 GOAL_1K_P95 = 0.100
 GOAL_10K_MEDIAN = 0.100
 GOAL_REQUEST = 0.010
+
+
+def policy_file(corpus: Corpus, lines_wanted: int) -> bytes:
+    """One policy file of about `lines_wanted` lines, as someone keeping many profiles in one file writes it.
+
+    It holds the profiles of upstream's profile files (apparmor.d and the extras, in name
+    order, then again from the start with `-2`, `-3` ... appended to their names) one after
+    another, under one preamble: the first `abi` rule and every distinct top-level include
+    and variable assignment of those files, each variable assigned once.  (Concatenating
+    whole files instead would repeat `include <tunables/global>` once per profile.)
+    """
+    folders = (corpus.profiles / "apparmor.d", corpus.profiles / "apparmor" / "profiles" / "extras")
+    paths = [path for folder in folders for path in sorted(folder.iterdir()) if path.is_file() and path.name != "README"]
+    preamble: list[bytes] = []
+    seen: set[bytes] = set()
+    profiles: list[bytes] = []
+    lines = 0
+    for cycle in range(1, 1000):
+        for path in paths:
+            source = path.read_bytes()
+            for child in parse(source).root.children:
+                text = source[child.start_byte : child.end_byte]
+                if child.type in ("profile", "hat"):
+                    name = child.child_by_field_name("name")
+                    if cycle > 1 and name is not None:
+                        cut = name.end_byte - (1 if source[name.end_byte - 1 : name.end_byte] == b'"' else 0)
+                        text = source[child.start_byte : cut] + b"-%d" % cycle + source[cut : child.end_byte]
+                    profiles.append(text)
+                    lines += text.count(b"\n") + 2
+                elif child.type != "comment" and not child.is_error and cycle == 1:
+                    key = b"abi" if child.type == "abi" else text.split(b"=")[0].strip() if child.type == "variable_assignment" else text
+                    if key not in seen:
+                        seen.add(key)
+                        preamble.append(text)
+            if lines + len(preamble) >= lines_wanted:
+                return b"\n".join(preamble) + b"\n\n" + b"\n\n".join(profiles) + b"\n"
+    raise ValueError("the corpus has no profiles")
 
 
 class ServerGone(Exception):
@@ -394,7 +433,7 @@ async def _measure(spec: Server, settings: Settings, table: Table, found: dict[s
     include_dir = corpus.profiles / "apparmor.d"
     figures = found.setdefault(spec.name, {})
     for lines in (1_000, 10_000):
-        source = big_policy(corpus, lines)
+        source = policy_file(corpus, lines)
         count = EDITS if spec.name == "armorsmith" or lines == 1_000 else REFERENCE_EDITS_10K
         line_count = source.count(b"\n")
         label = f"{spec.name}: edit -> diagnostics, {line_count:,} lines"

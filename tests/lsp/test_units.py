@@ -150,3 +150,28 @@ def test_parser_output(status: int | None, output: str, expected: list[tuple[Cod
         assert part in diagnostic.message
     if expected and expected[0][1] == 2:
         assert PARSED.source[found[0].start : found[0].end] == b"capability sys_admn,"
+
+
+@pytest.mark.parametrize(
+    ("offered", "chosen"),
+    [
+        (None, None),
+        ([], None),
+        (["utf-16"], "utf-16"),
+        (["utf-32", "utf-16"], "utf-16"),
+        (["utf-16", "utf-8"], "utf-8"),
+        (["utf-32", "utf-8", "utf-16"], "utf-8"),
+        (["utf-32"], "utf-16"),
+    ],
+)
+def test_position_encoding_choice(offered: list[str] | None, chosen: str | None) -> None:
+    """Ensure UTF-8 is chosen whenever the client offers it, and UTF-16 otherwise."""
+    from armorsmith.lsp.server import _preferred_encoding
+
+    general = types.GeneralClientCapabilities(position_encodings=offered) if offered is not None else None
+    params = types.InitializeParams(capabilities=types.ClientCapabilities(general=general))
+    narrowed = _preferred_encoding(params).capabilities.general
+    if chosen is None:
+        assert narrowed is general
+    else:
+        assert narrowed is not None and narrowed.position_encodings == [chosen]
