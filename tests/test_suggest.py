@@ -159,6 +159,11 @@ CASES: list[tuple[str, list[str], dict[str, list[str]]]] = [
         {"sd": ["# exec of /usr/bin/d"]},
     ),
     (
+        "a change to a profile that is not loaded: a note",
+        [_record('operation="change_onexec" class="file" info="label not found" error=-2 profile="/usr/lib/snapd/snap-confine" name="snap.x"')],
+        {"/usr/lib/snapd/snap-confine": ["# change_onexec to snap.x"]},
+    ),
+    (
         "an exec by the fallback of a pix rule needs no rule",
         [_record('operation="exec" info="ix fallback" profile="p" name="/usr/bin/f" requested_mask="x" denied_mask="x"').replace("DENIED", "ALLOWED")],
         {"p": ["# exec of /usr/bin/f used the ix fallback of its exec rule"]},

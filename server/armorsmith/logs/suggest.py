@@ -374,8 +374,15 @@ class _Suggester:
 
     def _no_rule(self, record: LogRecord, kind: str, targets: tuple[Target, ...]) -> None:
         if kind == "change_profile" and record.info:
+            name = record.name2 or record.name
+            if record.info == "label not found":
+                note = f"{record.operation} to {name}: no profile {name} is loaded; load it (no rule helps)"
+            elif record.info == "no new privs":
+                note = f"{record.operation} to {name}: no_new_privs forbids the change (no rule helps)"
+            else:
+                note = f"{record.operation} to {name} failed: {record.info}"
             for target in targets:
-                self.book.note(target, f"{record.operation} to {record.name2 or record.name!r} failed: {record.info}; no rule helps")
+                self.book.note(target, note)
         elif kind == "change_hat" and record.name:
             for target in targets:
                 self.book.note(target, f"change_hat to {record.name!r}: add the hat ^{record.name} to {target.name}")
