@@ -7,6 +7,8 @@ location's range holds.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from armorsmith.ide import navigation
@@ -208,6 +210,16 @@ def test_rename_refuses_what_it_cannot_rename_safely(files: dict[str, str], new_
     w = world(**files)
     result = navigation.rename(w.ctx("usr.bin.foo"), w.project, w.mark("usr.bin.foo"), new_name)
     assert result.files == () and result.error is not None and message in result.error
+
+
+def test_rename_refuses_to_edit_outside_the_workspace_folders(w: World) -> None:
+    """Ensure a variable assigned in a tunable outside the workspace folders is not renamed there."""
+    project = dataclasses.replace(w.project, roots=("/home/me/policy",))
+    result = navigation.rename(w.ctx("usr.bin.foo"), project, w.mark("usr.bin.foo", 2), "HOUSE")
+    assert result.files == () and result.error is not None
+    assert "/etc/apparmor.d/tunables/home" in result.error and "outside the workspace folders" in result.error
+    inside = dataclasses.replace(w.project, roots=("/etc/apparmor.d",))
+    assert navigation.rename(w.ctx("usr.bin.foo"), inside, w.mark("usr.bin.foo", 2), "HOUSE").error is None
 
 
 def test_prepare_rename_gives_the_name_without_quotes_or_sigil() -> None:

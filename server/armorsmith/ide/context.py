@@ -104,6 +104,12 @@ class Project:
     base_dir: str = "/"
     cache: IncludeCache | None = None
     """What the file system holds (through the workspace's cache), to find abi files."""
+    roots: tuple[str, ...] = ()
+    """The workspace folders: a rename edits no file outside them (none given: no limit)."""
+
+    def in_roots(self, path: str) -> bool:
+        """Whether `path` lies in a workspace folder (always true without folders)."""
+        return not self.roots or any(path.startswith(root.rstrip("/") + "/") for root in self.roots)
 
     def engine_profile(self, ctx: DocumentContext, profile: Profile) -> EngineProfile | None:
         """Return the engine's profile for a profile written in `ctx`'s document.

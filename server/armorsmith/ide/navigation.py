@@ -699,6 +699,13 @@ def rename(ctx: DocumentContext, project: Project, offset: int, new_name: str) -
             if span is None:
                 continue
         by_path.setdefault(location.path, []).append(Edit(span.start, span.end, new_name))
+    outside = sorted(path for path in by_path if path != ctx.path and not project.in_roots(path))
+    if outside:
+        more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+        return _refuse(
+            f"Renaming would edit {outside[0]}{more}, outside the workspace folders; "
+            "open that directory as a workspace folder to rename there too."
+        )
     files = tuple(
         FileEdits(path, sources[path], tuple(sorted(set(edits), key=lambda edit: edit.start)))
         for path, edits in by_path.items()

@@ -349,24 +349,30 @@ class Workspace:
         self._contexts.clear()
         return True
 
-    def files_changed(self, changed: Iterable[str] = (), *, created: Iterable[str] = (), deleted: Iterable[str] = ()) -> None:
+    def files_changed(
+        self, changed: Iterable[str] = (), *, created: Iterable[str] = (), deleted: Iterable[str] = ()
+    ) -> Generator[ScanProgress, None, None]:
         """Take note of files that changed, appeared or went away on disk.
 
-        Cached analyses that read them are dropped, and the index is brought up to date for
-        files under the indexed directories.  An open document's buffer keeps hiding its
-        file: the index is updated with the buffer's text instead.
+        Cached analyses that read them are dropped at once.  The index is then brought up to
+        date for those under the indexed directories, one file per step of the generator
+        returned (an open document's buffer keeps hiding its file: the index reads the
+        buffer).  The caller runs the steps when it has time.
         """
         changed, created, deleted = list(changed), list(created), list(deleted)
         self._changed(changed, appeared_or_gone=False)
         self._changed([*created, *deleted], appeared_or_gone=True)
-        for path in [*changed, *created, *deleted]:
-            if not self._indexed_place(path):
-                continue
+        paths = [path for path in dict.fromkeys([*changed, *created, *deleted]) if self._indexed_place(path)]
+        return self._reindex(paths)
+
+    def _reindex(self, paths: list[str]) -> Generator[ScanProgress, None, None]:
+        for done, path in enumerate(paths, 1):
             source = self._fs.read(path)
             if source is None or len(source) > MAX_INDEXED_BYTES:
                 self.index.remove(path)
             else:
                 self.index.add(path, source, self.config, self.cache)
+            yield ScanProgress(done, len(paths), path)
 
     def _indexed_place(self, path: str) -> bool:
         """Whether `path` lies under a directory the index covers."""
@@ -417,6 +423,7 @@ class Workspace:
             search_dirs=self._search_dirs,
             base_dir=self._base_dir,
             cache=self.cache,
+            roots=self.roots,
         )
 
     # Section - the workspace index.
