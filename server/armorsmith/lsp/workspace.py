@@ -23,6 +23,7 @@ import os
 import posixpath
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from lsprotocol import types
@@ -55,6 +56,7 @@ class WorkspaceService:
         self.scans = 0
         """How many scans ran to the end (for tests and the benchmark)."""
         self._registration: str | None = None
+        self._reindexing: list[asyncio.Task[None]] = []
 
     # Section - lifecycle.
 
@@ -152,12 +154,20 @@ class WorkspaceService:
         for change in params.changes:
             if change.uri.startswith("file:"):
                 kinds[change.type].append(uri_to_path(change.uri))
-        self._server.host.files_changed(
+        steps = self._server.host.files_changed(
             kinds[types.FileChangeType.Changed],
             created=kinds[types.FileChangeType.Created],
             deleted=kinds[types.FileChangeType.Deleted],
         )
         self._diagnostics.refresh()
+        self._reindexing.append(asyncio.ensure_future(self._run_steps(steps)))
+        self._reindexing = [task for task in self._reindexing if not task.done()]
+
+    @staticmethod
+    async def _run_steps(steps: Iterator[object]) -> None:
+        """Re-index changed files one at a time, letting requests in between."""
+        for _ in steps:
+            await asyncio.sleep(0)
 
     # Section - the background index.
 
