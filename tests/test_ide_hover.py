@@ -26,7 +26,8 @@ from idecase import World
 
 TUNABLES = {
     "tunables/global": "include <tunables/home>\n",
-    "tunables/home": "@{HOMEDIRS}=/home/\n@{HOME}=@{HOMEDIRS}/*/ /root/\n",
+    "tunables/home": "@{HOMEDIRS}=/home/\n@{HOME}=@{HOMEDIRS}/*/ /root/\ninclude if exists <tunables/home.d>\n",
+    "tunables/home.d/site": "@{HOMEDIRS}+=/srv/\n",
     "abstractions/base": "/etc/ld.so.cache r,\n/usr/lib/** mr,\n",
     "abi/4.0": "",
 }
@@ -70,10 +71,10 @@ CASES = [
     (profile("/usr/bin/bar Px -> hel$0per,"), "helper", ["No profile named `helper`"], []),
     ("/usr/bin/bar P$0x,\n", "Px", ["**bar**", "outside a profile"], []),
     # Variables and includes.
-    (profile("owner @{HO$0ME}/.foo rw,"), "@{HOME}", ["2 values", "`@{HOMEDIRS}/*/` — tunables/home:2", "Expands to `/home/*/`, `/root/`"], []),
+    (profile("owner @{HO$0ME}/.foo rw,"), "@{HOME}", ["2 values", "`@{HOMEDIRS}/*/` — tunables/home:2", "Expands to `/home/*/`, `/root/`, `/srv/*/`"], []),
     (profile("@{exec_pa$0th} r,"), "@{exec_path}", ["defined by apparmor_parser", "`/usr/bin/foo`"], []),
     (profile("@{NO$0PE} r,"), "@{NOPE}", ["Not defined"], []),
-    ("include <tunables/glo$0bal>\nprofile foo { }\n", "include <tunables/global>", ["Opens `/etc/apparmor.d/tunables/global`", "sets 2 variables", "`@{HOME}`"], []),
+    ("include <tunables/glo$0bal>\nprofile foo { }\n", "include <tunables/global>", ["Opens `/etc/apparmor.d/tunables/global`", "sets 2 variables", "`@{HOME}`", "2 more files or directories"], []),
     (profile("include <abstractions/ba$0se>"), "include <abstractions/base>", ["2 rules into `foo`"], []),
     ("include if exists <local/no$0thing>\nprofile foo { }\n", "include if exists <local/nothing>", ["skipped: the file does not exist"], []),
     ("abi <abi/4$0.0>,\nprofile foo { }\n", "abi <abi/4.0>,", ["feature ABI", "/etc/apparmor.d/abi/4.0"], []),
@@ -105,7 +106,7 @@ CASES = [
     (profile("/etc/foo r$0wk,"), "w", ["**write**"], []),
     (profile("/etc/foo mr$0,"), "r", ["**read**"], []),
     (profile("deny /etc/foo $0x,"), "x", ["denied"], []),
-    (profile("owner @{HOME}/.f$0oo rwPx,"), "@{HOME}/.foo", ["allows read, write, exec as `Px`", "files the task owns", "Expands to `/home/*/.foo`, `/root/.foo`"], []),
+    (profile("owner @{HOME}/.f$0oo rwPx,"), "@{HOME}/.foo", ["allows read, write, exec as `Px`", "files the task owns", "Expands to `/home/*/.foo`, `/root/.foo`, `/srv/*/.foo`"], []),
     (profile("deny /etc/sha$0dow w,"), "/etc/shadow", ["this rule denies write"], []),
     (profile("/tmp/$0** r,"), "**", ["across directories", "`/dir/{,**}`"], []),
     (profile("/tmp/{a,b}$0* r,"), "*", ["except `/`"], []),

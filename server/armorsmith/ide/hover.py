@@ -188,19 +188,29 @@ def _brought(ctx: DocumentContext, include: Include) -> list[str]:
         shown = ", ".join(_code(f"@{{{n}}}") for n in variables[:MAX_LISTED])
         more = f" and {len(variables) - MAX_LISTED} more" if len(variables) > MAX_LISTED else ""
         found.append(f"- sets {len(variables)} variable{'s' if len(variables) != 1 else ''}: {shown}{more}")
-    files = {
-        site.target for site in ctx.resolution.includes if site.include is not include and _nested_site(ctx, site, include)
-    }
+    files = _nested_files(ctx, include)
     if files:
-        found.append(f"- reads {len(files)} more file{'s' if len(files) != 1 else ''} through its own includes")
+        found.append(f"- through its own includes, {len(files)} more file{'s' if len(files) != 1 else ''} or director{'ies' if len(files) != 1 else 'y'}")
     return ["Brings:", *found] if found else ["Brings nothing into this file's profiles."]
 
 
-def _nested_site(ctx: DocumentContext, site: IncludeSite, include: Include) -> bool:
-    """Whether `site` is an include written in a file that `include` led to."""
+def _nested_files(ctx: DocumentContext, include: Include) -> set[str]:
+    """Return the files read through the includes of the files `include` opened, transitively."""
     assert ctx.resolution is not None
-    opened = {s.target for s in ctx.resolution.includes if s.include is include}
-    return site.document in opened or any(site.document.startswith(path.rstrip("/") + "/") for path in opened)
+    sites = ctx.resolution.includes
+
+    def within(document: str, paths: set[str]) -> bool:
+        # A directory include opens the files inside it.
+        return document in paths or any(document.startswith(path.rstrip("/") + "/") for path in paths)
+
+    seen = {site.target for site in sites if site.include is include}
+    found: set[str] = set()
+    frontier = set(seen)
+    while frontier:
+        frontier = {site.target for site in sites if within(site.document, frontier) and site.target not in seen}
+        seen |= frontier
+        found |= frontier
+    return found
 
 
 def _abi(ctx: DocumentContext, project: Project, located: Located) -> Hover | None:
