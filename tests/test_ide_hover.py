@@ -67,7 +67,7 @@ CASES = [
     (profile("/usr/bin/cat r$0ix,"), "ix", ["same profile"], []),
     (profile("/usr/bin/cat m$0r,"), "r", ["**read**"], []),
     (profile("/usr/bin/bar Px,", "/usr/bin/* p$0ix,"), "pix", ["/usr/bin/*"], []),
-    (profile("/usr/bin/bar ix,", "/usr/bin/b* P$0x,"), "Px", ["whichever of these attaches best", "**bar**"], []),
+    (profile("/usr/bin/bar ix,", "/usr/bin/b* P$0x,"), "Px", ["**bar**", "the one profile attaching to such paths"], []),
     (profile("/usr/bin/bar Px -> hel$0per,"), "helper", ["No profile named `helper`"], []),
     ("/usr/bin/bar P$0x,\n", "Px", ["**bar**", "outside a profile"], []),
     # Variables and includes.

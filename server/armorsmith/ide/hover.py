@@ -320,6 +320,8 @@ def _landing_line(project: Project, ctx: DocumentContext, targets: ExecTargets, 
         if transition.info:
             return f"- {path} → the exec fails: no profile attaches (`{transition.info}`){note}"
         return f"- {path} → the exec is denied{note}"
+    if len(landing.candidates) == 1:
+        return f"- {path} → {_profile_ref(project, ctx, landing.candidates[0])}, the one profile attaching to such paths"
     if landing.candidates:
         names = ", ".join(_profile_ref(project, ctx, p) for p in landing.candidates[:MAX_LISTED])
         return f"- {path} → whichever of these attaches best to the program run: {names}"
