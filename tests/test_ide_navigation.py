@@ -240,6 +240,21 @@ def test_document_links_for_includes_and_abi(w: World) -> None:
     ]
 
 
+def test_definition_of_a_directory_include_is_each_file() -> None:
+    """Ensure a directory include goes to every file it reads, and links only when that is one file."""
+    w = world(**{"usr.bin.foo": "include <tunables/home$0.d>\nprofile foo { }\n"})
+    ctx = w.ctx("usr.bin.foo")
+    assert shown(w, navigation.definition(ctx, w.project, w.mark("usr.bin.foo"))) == ["tunables/home.d/site:"]
+    assert [link.target for link in navigation.document_links(ctx, w.project)] == ["/etc/apparmor.d/tunables/home.d/site"]
+    w2 = world(**{"tunables/home.d/other": "", "usr.bin.foo": "include <tunables/home$0.d>\nprofile foo { }\n"})
+    ctx2 = w2.ctx("usr.bin.foo")
+    assert shown(w2, navigation.definition(ctx2, w2.project, w2.mark("usr.bin.foo"))) == [
+        "tunables/home.d/other:",
+        "tunables/home.d/site:",
+    ]
+    assert navigation.document_links(ctx2, w2.project) == ()
+
+
 def test_document_links_skip_missing_files() -> None:
     """Ensure that an include of a missing file gets no link."""
     w = world(**{"usr.bin.foo": "include if exists <local/nothing>\nprofile foo { }\n"})

@@ -47,7 +47,7 @@ from armorsmith.model import (
 from armorsmith.model.expressions import BoolVar, Defined
 from armorsmith.model.rules import ChangeProfileRule, PivotRootRule
 from armorsmith.model.rules.file import ExecKind, ExecMode, FileRule
-from armorsmith.resolve import FileKind, SetVariable
+from armorsmith.resolve import FileKind, SetVariable, is_skipped_name
 
 from .context import DocumentContext, Location, Project, exec_relevant
 from .cursor import Located, items_with_profiles, locate, values_in
@@ -423,14 +423,25 @@ def find_file(project: Project, target: str, magic: bool) -> str | None:
 
 
 def _include_targets(ctx: DocumentContext, project: Project, item: Include) -> tuple[str, ...]:
+    """Return the files an include reads: its file, or each file of its directory."""
+    found: tuple[str, ...] = ()
     if ctx.resolution is not None:
-        found = tuple(
-            dict.fromkeys(site.target for site in ctx.resolution.includes if site.include is item)
-        )
-        if found:
-            return found
-    path = find_file(project, item.target, item.magic)
-    return (path,) if path is not None else ()
+        found = tuple(dict.fromkeys(site.target for site in ctx.resolution.includes if site.include is item))
+    if not found:
+        path = find_file(project, item.target, item.magic)
+        found = (path,) if path is not None else ()
+    files: list[str] = []
+    for path in found:
+        if project.cache is not None and project.cache.kind(path) is FileKind.DIRECTORY:
+            names = project.cache.list_dir(path) or ()
+            files += (
+                f"{path}/{name}"
+                for name in names
+                if not is_skipped_name(name) and project.cache.kind(f"{path}/{name}") is FileKind.FILE
+            )
+        else:
+            files.append(path)
+    return tuple(files)
 
 
 def _profile_location(profile: EngineProfile) -> Location | None:
@@ -738,8 +749,10 @@ def document_links(ctx: DocumentContext, project: Project) -> tuple[Link, ...]:
     found: list[Link] = []
     for item in walk_items(ctx.file.items):
         if isinstance(item, Include):
-            for path in _include_targets(ctx, project, item)[:1]:
-                found.append(Link(_unquoted(ctx, item.target_span), path, f"Open {path}"))
+            # A directory include of several files has no single file to link to.
+            targets = _include_targets(ctx, project, item)
+            if len(targets) == 1:
+                found.append(Link(_unquoted(ctx, item.target_span), targets[0], f"Open {targets[0]}"))
         elif isinstance(item, Abi):
             path = find_file(project, item.target, item.magic)
             if path is not None:
