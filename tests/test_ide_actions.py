@@ -1,7 +1,8 @@
 """Code actions: diagnostic fixes, fix-all, redundant rules, `#include`, sorting and merging.
 
 Sorting cases are (profile text, text after the action or None when nothing changes);
-each result is checked to be stable: the action offers nothing on its own output.
+each result is checked to be stable: the action offers nothing on its own output.  Rules
+from log records are checked by applying the workspace edit and linting every file again.
 """
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ from armorsmith.diagnostics import Applicability, Code, Diagnostic, Edit, Fix
 from armorsmith.ide import lint_document
 from armorsmith.ide.actions import (
     ActionKind,
+    add_from_log_action,
     convert_includes_action,
     fix_actions,
     fix_all_action,
     remove_redundant_action,
+    replace_pasted_action,
     sort_rules_action,
+    workspace_policy,
 )
 from armorsmith.ide.formatting import apply_edits
-from armorsmith.model import lower
+from armorsmith.ide.pasted import find_pasted_logs
+from armorsmith.ide.query import load_policy
+from armorsmith.logs import read_records
+from armorsmith.model import LogRecord, lower
+from armorsmith.resolve import MemoryFileSystem, ResolveConfig
 from armorsmith.syntax import parse
 
 PATH = "/etc/apparmor.d/usr.bin.foo"
@@ -143,3 +151,74 @@ def test_sort_and_merge_rules(text: str, expected: str | None) -> None:
     result = _apply(source, action)
     assert result.decode() == expected
     assert sort_rules_action(PATH, result, lower(parse(result)).file) is None
+
+
+# Rules from log records.
+
+SIGNAL = (
+    '[987021.379719] audit: type=1400 audit(1596533293.878:234): apparmor="DENIED" operation="signal" '
+    'profile="demo" pid=24036 comm="kill" requested_mask="send" denied_mask="send" signal=term peer="/usr/bin/man"'
+)
+HAT_OPEN = (
+    'type=AVC msg=audit(1596533293.878:239): apparmor="DENIED" operation="open" profile="demo//helper" '
+    'name="/etc/shadow" pid=24036 comm="cat" requested_mask="r" denied_mask="r" fsuid=0 ouid=0'
+)
+CAPABLE = (
+    'type=AVC msg=audit(1596533293.878:240): apparmor="DENIED" operation="capable" profile="demo" '
+    'pid=24036 comm="kill" capability=5 capname="kill"'
+)
+OTHER = (
+    'type=AVC msg=audit(1596533293.878:241): apparmor="DENIED" operation="capable" profile="elsewhere" '
+    'pid=24037 comm="x" capability=12 capname="net_admin"'
+)
+DEMO = "/p/apparmor.d/demo"
+MAN = "/p/apparmor.d/usr.bin.man"
+MAN_TEXT = b"include <tunables/global>\n\n/usr/bin/man {\n  /usr/bin/man mr,\n}\n"
+
+
+def _workspace(demo: bytes) -> tuple[dict[str, bytes], ResolveConfig]:
+    files = {DEMO: demo, MAN: MAN_TEXT, "/p/apparmor.d/tunables/global": b"@{HOME}=/home/*/\n"}
+    return files, ResolveConfig(("/p/apparmor.d",), "/p", MemoryFileSystem(files))
+
+
+def _results(action, files: dict[str, bytes]) -> dict[str, bytes]:
+    results = {}
+    for change in action.changes:
+        source = b"" if change.create else change.source if change.source is not None else files[change.path]
+        results[change.path] = apply_edits(source, change.edits)
+    return results
+
+
+def test_pasted_lines_become_rules_in_every_profile_they_belong_to() -> None:
+    """Ensure that a paste is replaced by rules in the profile, its hat and the peer's file, all clean."""
+    demo = f"include <tunables/global>\n\nprofile demo {{\n  /etc/passwd r,\n  {SIGNAL}\n  {HAT_OPEN}\n  {CAPABLE}\n}}\n".encode()
+    files, config = _workspace(demo)
+    indexed = load_policy([MAN], config).resolutions
+    loaded, edited = workspace_policy(DEMO, demo, config, indexed)
+    (run,) = find_pasted_logs(demo)
+    action = replace_pasted_action(DEMO, run, loaded, edited)
+    assert action is not None and action.preferred and action.kind is ActionKind.QUICKFIX
+    assert action.title == "Replace with 4 rules (also in usr.bin.man)"
+    results = _results(action, files)
+    assert results[DEMO].decode() == (
+        "include <tunables/global>\n\nprofile demo {\n  /etc/passwd r,\n  capability kill,\n"
+        "  signal send set=term peer=/usr/bin/man,\n  ^helper {\n    owner /etc/shadow r,\n  }\n}\n"
+    )
+    assert b"  signal receive set=term peer=demo,\n" in results[MAN]
+    files.update(results)
+    recheck = ResolveConfig(("/p/apparmor.d",), "/p", MemoryFileSystem(files))
+    for path, text in results.items():
+        assert lint_document(path, text, config=recheck) == [], path
+
+
+def test_rules_from_the_system_log_only_for_the_documents_profiles() -> None:
+    """Ensure that the log's records of other profiles are left out, and nothing is offered without any."""
+    demo = b"include <tunables/global>\n\nprofile demo {\n  /etc/passwd r,\n}\n"
+    files, config = _workspace(demo)
+    loaded, edited = workspace_policy(DEMO, demo, config, load_policy([MAN], config).resolutions)
+    records = [record for record in read_records([CAPABLE, OTHER], "audit.log") if isinstance(record, LogRecord)]
+    action = add_from_log_action(DEMO, records, loaded, edited)
+    assert action is not None and action.kind is ActionKind.ADD_FROM_LOG and not action.preferred
+    assert action.title == "Add 1 rule from the system log"
+    assert _results(action, files)[DEMO] == b"include <tunables/global>\n\nprofile demo {\n  /etc/passwd r,\n  capability kill,\n}\n"
+    assert add_from_log_action(DEMO, records[1:], loaded, edited) is None

@@ -123,6 +123,9 @@ CASES = [
     # Multi-line rules and forgotten commas.
     ("profile x {\n  dbus send\n       bus=session\n       |\n}", ["path=", "member=", "capability"], ["bus="], ""),
     ("profile x {\n  capability\n  |\n}", ["chown", "network"], [], ""),
+    ("profile x {\n  /a/@{HO\n  signal set=(hup |\n}", ["term"], ["r"], ""),
+    ("profile x {\n  signal set=(hup \n  /usr/bin/tool Px -> |\n}", ["firefox"], ["term"], ""),
+    ("profile x {\n  mount options=(\n    remount, |\n}", ["nosuid"], [], ""),
 ]
 
 

@@ -12,6 +12,12 @@
   model's `KINDS` order) and then by their canonical text, and rules one rule can say are
   merged with the kind's `merge`.  Comment lines above a rule move with it, and a
   paragraph's heading comment stays on top; rules that are not merged keep their text.
+- `replace_pasted_action` and `add_from_log_action`: the rules that allow some log
+  records, each added where the suggestion engine places it (`armorsmith.ide.suggest`:
+  the profile, hat or child the record belongs to, the peer's profile for the other half
+  of a cross-check, in whatever file defines it, or a new file), as one workspace edit;
+  the first also removes the pasted lines.  `workspace_policy` gives them the policy of
+  the workspace with the document as it is being edited.
 
 Actions are plain values: a title, a kind (LSP's code action kind strings), edits per
 document path as byte-range `Edit`s, whether the action is preferred, and the diagnostics
@@ -20,33 +26,48 @@ it resolves.  Nothing here does I/O or knows LSP types.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import enum
+import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from armorsmith.diagnostics import Applicability, Code, Diagnostic, Edit
+from armorsmith.engine import build_policy
 from armorsmith.model import (
     KINDS,
     Block,
     IfBlock,
     Include,
     Item,
+    LogRecord,
     PolicyFile,
     Profile,
     QualifierBlock,
     Rule,
+    lower,
     walk_items,
 )
+from armorsmith.resolve import IncludeCache, OverlayFileSystem, Resolution, ResolveConfig, resolve
+from armorsmith.syntax import FileRole, guess_role, parse
+
+from .pasted import PastedLog, find_pasted_logs, mask_pasted_logs
+from .query import LoadedPolicy
+from .suggest import policy_diff, prepare_policy, suggest_records
 
 __all__ = [
     "ActionKind",
     "CodeAction",
     "FileEdits",
+    "add_from_log_action",
     "convert_includes_action",
     "fix_actions",
     "fix_all_action",
     "remove_redundant_action",
+    "replace_pasted_action",
     "sort_rules_action",
+    "workspace_policy",
 ]
 
 
@@ -63,10 +84,17 @@ class ActionKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class FileEdits:
-    """Non-overlapping edits of one document, by its path."""
+    """Non-overlapping edits of one document, by its path.
+
+    `source` is the text the edits apply to when the action read it (so the front end can
+    convert offsets without reading the file again); `create` says the file is new and
+    its one edit is its whole text.
+    """
 
     path: str
     edits: tuple[Edit, ...]
+    source: bytes | None = None
+    create: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,3 +328,114 @@ def sort_rules_action(path: str, source: bytes, file: PolicyFile) -> CodeAction 
     if not edits:
         return None
     return CodeAction("Sort and merge rules", ActionKind.SORT_RULES, (FileEdits(path, tuple(edits)),))
+
+
+# Section - rules from log records.
+
+
+def _line_edits(old: bytes, new: bytes) -> list[Edit]:
+    """Return line-wise edits turning `old` into `new`."""
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line))
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    return [
+        Edit(starts[i1], starts[i2], b"".join(new_lines[j1:j2]).decode("utf-8", "surrogateescape"))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _absorb(edits: list[Edit], removed: tuple[int, int]) -> list[Edit]:
+    """Return `edits` plus the removal of the bytes `removed`, an insertion that falls inside
+    them becoming the removal's new text, so that no two edits overlap."""
+    start, end = removed
+    inside = [edit for edit in edits if start <= edit.start and edit.end <= end]
+    kept = [edit for edit in edits if edit not in inside]
+    text = "".join(edit.new_text for edit in sorted(inside, key=lambda edit: edit.start))
+    return sorted([*kept, Edit(start, end, text)], key=lambda edit: (edit.start, edit.end))
+
+
+def workspace_policy(
+    path: str, source: bytes, config: ResolveConfig, indexed: Iterable[Resolution], cache: IncludeCache | None = None
+) -> tuple[LoadedPolicy, ResolveConfig]:
+    """Return the policy of the workspace with the document `path` as `source` (its pasted
+    log lines blanked), and the configuration that reads that text for `path`.
+
+    `indexed` are the resolutions the workspace already has (its index); the document's
+    own replaces any of them for the same path.
+    """
+    masked = mask_pasted_logs(source, find_pasted_logs(source))
+    config = dataclasses.replace(config, fs=OverlayFileSystem(config.fs, {path: masked}))
+    parsed = parse(masked)
+    fragment = guess_role(path, parsed.root) is FileRole.FRAGMENT
+    own = resolve(path, parsed, lower(parsed), config, cache=cache, fragment=fragment)
+    resolutions = [own, *(item for item in indexed if item.main.path != path)]
+    return LoadedPolicy(build_policy(resolutions), tuple(resolutions)), config
+
+
+def _rules_action(
+    title: str,
+    kind: ActionKind,
+    path: str,
+    records: tuple[LogRecord, ...],
+    loaded: LoadedPolicy,
+    config: ResolveConfig,
+    removed: tuple[int, int] | None,
+) -> CodeAction | None:
+    """Return the action adding the rules `records` ask for where the engine places them."""
+    policy = prepare_policy(loaded, (), config)
+    suggestions = suggest_records(records, policy)
+    count = sum(len(item.texts()) for item in suggestions.profiles)
+    changes: list[FileEdits] = []
+    own: list[Edit] = []
+    folder = posixpath.dirname(path)
+    for edit in policy_diff(suggestions, policy):
+        if edit.old is None:
+            target = posixpath.join(folder, edit.path)
+            text = edit.new.decode("utf-8", "surrogateescape")
+            changes.append(FileEdits(target, (Edit(0, 0, text),), None, True))
+        elif edit.path == path:
+            own = _line_edits(edit.old, edit.new)
+        else:
+            changes.append(FileEdits(edit.path, tuple(_line_edits(edit.old, edit.new)), edit.old))
+    if removed is not None:
+        own = _absorb(own, removed)
+    if not count and removed is None:
+        return None
+    source = policy.source(path)
+    if own:
+        changes.insert(0, FileEdits(path, tuple(own), source))
+    where = sorted({posixpath.basename(change.path) for change in changes if change.path != path})
+    rules = f"{count} rule{'s' if count != 1 else ''}"
+    suffix = f" (also in {', '.join(where)})" if where else ""
+    return CodeAction(title.format(rules=rules) + suffix, kind, tuple(changes), removed is not None)
+
+
+def replace_pasted_action(path: str, run: PastedLog, loaded: LoadedPolicy, config: ResolveConfig) -> CodeAction | None:
+    """Return the action replacing the pasted log lines `run` with the rules they ask for.
+
+    `loaded` and `config` come from `workspace_policy` for the document.  The action is
+    preferred: it is what the `pasted-denial` diagnostic asks for.
+    """
+    if not run.records:
+        return None
+    return _rules_action("Replace with {rules}", ActionKind.QUICKFIX, path, run.records, loaded, config, (run.start, run.end))
+
+
+def add_from_log_action(
+    path: str, records: Iterable[LogRecord], loaded: LoadedPolicy, config: ResolveConfig
+) -> CodeAction | None:
+    """Return the action adding the rules a log asks for, for the profiles of the document
+    `path` (records of other profiles are left out), or None when none is needed."""
+    own = {
+        profile.fqname.split("//")[0]
+        for profile in loaded.policy
+        if profile.path == path
+    }
+    wanted = tuple(record for record in records if (record.profile or "").split("//")[0] in own)
+    if not wanted:
+        return None
+    return _rules_action("Add {rules} from the system log", ActionKind.ADD_FROM_LOG, path, wanted, loaded, config, None)

@@ -428,15 +428,35 @@ _LEX = re.compile(
 _SEPARATORS = frozenset({"(", ")", "=", ":=", "+=", ",", "->", "<=", "^", "{", "}", "<", ">"})
 
 
+_OPENERS = frozenset({"(", ",", "=", ":=", "+=", "->", "in", "<="})
+"""Words after which a value follows, so the next line continues the rule."""
+
+
+def _starts_statement(text: str) -> bool:
+    """Whether a word starting a line starts a rule or another item, as a rule keyword, a
+    qualifier, a path or an item keyword does (as the grammar's `implicit_rule_end`)."""
+    return (
+        text in _KEYWORD_KIND
+        or any(text in group for group in _QUALIFIER_ORDER)
+        or text in ("include", "#include", "profile", "hat", "^", "abi", "alias", "if")
+        or _is_path(text)
+    )
+
+
 def _tokens(source: bytes, start: int, end: int) -> list[_Token]:
-    """Split source[start:end] into words and operators, and keep those after the last
-    `,`, `{` or `}` outside parentheses: the statement being typed."""
+    """Split source[start:end] into words and operators, and keep those of the statement
+    being typed: after the last `,`, `{` or `}` outside parentheses, and after the end of a
+    line whose rule lacks its `,` when the next line starts another item."""
     found: list[_Token] = []
     depth = 0
     for match in _LEX.finditer(source, start, end):
         if match.lastgroup in ("blank", "comment"):
             continue
         text = match.group().decode("utf-8", "surrogateescape")
+        line_start = source.rfind(b"\n", 0, match.start()) + 1
+        first_on_line = not source[line_start : match.start()].strip()
+        if found and first_on_line and found[-1].text not in _OPENERS and _starts_statement(text):
+            found, depth = [], 0
         if text == "(":
             depth += 1
         elif text == ")":

@@ -27,7 +27,18 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import formatting, hover, inlay, navigation, structure, symbols, tokens
+from . import actions, completion, formatting, hover, inlay, navigation, signature, structure, symbols, tokens
 
-FEATURES: tuple[ModuleType, ...] = (formatting, hover, navigation, symbols, tokens, structure, inlay)
+FEATURES: tuple[ModuleType, ...] = (
+    formatting,
+    hover,
+    navigation,
+    symbols,
+    tokens,
+    structure,
+    inlay,
+    completion,
+    signature,
+    actions,
+)
 """Every feature module, registered in this order by `create_server()`."""
