@@ -126,7 +126,9 @@ def test_edit_reanalyses_only_the_touched_profile(monkeypatch: pytest.MonkeyPatc
     assert len(calls) == 1 and b"profile two" in calls[0] and b"capability chwn" not in calls[0]
     calls.clear()
     linter.lint("/p/doc", edited, config=config, cache=cache)
-    assert len(calls) == 1  # `two` as it was: the previous version's units are gone.
+    assert calls == []  # undone: the previous version's units are kept
+    linter.lint("/p/doc", parsed, config=config, cache=cache)
+    assert len(calls) == 1 and b"capability chwn" in calls[0]  # two versions back: analysed again
 
 
 def test_invalidate_drops_units_that_read_a_file() -> None:

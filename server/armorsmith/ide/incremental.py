@@ -280,11 +280,12 @@ class IncrementalLint:
     """`lint_document` for documents that change a little at a time; see the module docstring.
 
     One instance serves many documents (by path) and keeps, for each, the findings of the
-    units of its last complete lint, plus those of any lint left unfinished since.
+    units of its last two complete lints, plus those of any lint left unfinished since.
     """
 
     def __init__(self) -> None:
         self._entries: dict[str, dict[tuple[object, ...], _Entry]] = {}
+        self._last_used: dict[str, set[tuple[object, ...]]] = {}
 
     def lint(
         self, path: str, parsed: Parse, *, config: ResolveConfig | None, cache: IncludeCache | None
@@ -338,8 +339,11 @@ class IncrementalLint:
                 mapped = unit.map(diagnostic, path)
                 if mapped is not None:
                     found.append(mapped)
-        # A complete lint keeps only the units of this version of the document.
-        self._entries[path] = {key: entries[key] for key in used if key in entries}
+        # A complete lint keeps the units of this version and of the one before, so that
+        # undoing an edit finds its units again.
+        kept = used | self._last_used.get(path, set())
+        self._entries[path] = {key: entries[key] for key in kept if key in entries}
+        self._last_used[path] = used
         # Each unit reports a failing check once; the document reports it once.
         internal = [d for d in found if d.code is Code.INTERNAL_ERROR]
         found = [d for d in found if d.code is not Code.INTERNAL_ERROR] + list({d.message: d for d in internal}.values())
@@ -365,3 +369,4 @@ class IncrementalLint:
     def forget(self, path: str) -> None:
         """Forget everything about the document `path` (it was closed)."""
         self._entries.pop(path, None)
+        self._last_used.pop(path, None)
