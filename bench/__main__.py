@@ -22,10 +22,11 @@ def load_benchmarks() -> dict[str, Benchmark]:
     """
     from bench.incremental_parse import IncrementalParse
     from bench.lint import LintThroughput
+    from bench.logs import LogThroughput
     from bench.lsp import LspLatency
     from bench.parse_throughput import ParseThroughput
 
-    return {b.name: b for b in (ParseThroughput(), IncrementalParse(), LintThroughput(), LspLatency())}
+    return {b.name: b for b in (ParseThroughput(), IncrementalParse(), LintThroughput(), LspLatency(), LogThroughput())}
 
 
 def main(argv: list[str] | None = None) -> int:

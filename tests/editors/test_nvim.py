@@ -94,8 +94,7 @@ def test_settings_reach_the_server(session: dict[str, Any], request: pytest.Fixt
 
 def test_hover_on_px_explains_the_transition(session: dict[str, Any]) -> None:
     """Ensure that hovering Px shows the server's explanation in Neovim's hover window."""
-    if not session["client"]["hover"]:
-        pytest.skip("the server does not offer hover")
+    assert session["client"]["hover"], "the server does not offer hover"
     hover = session["hover"]
     assert hover, "no hover window opened"
     assert "Px" in hover
@@ -105,8 +104,7 @@ def test_hover_on_px_explains_the_transition(session: dict[str, Any]) -> None:
 
 def test_code_action_replaces_a_pasted_denial(session: dict[str, Any]) -> None:
     """Ensure that a pasted denial is flagged, and its code action, picked from the menu, inserts the rule."""
-    if not session["client"]["code_action"]:
-        pytest.skip("the server does not offer code actions")
+    assert session["client"]["code_action"], "the server does not offer code actions"
     codes = [d["code"] for d in session["pasted_diagnostics"]]
     assert "pasted-denial" in codes
     action = session["code_action"]
