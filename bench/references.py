@@ -7,6 +7,9 @@
   many small cases, through `bench.als_lint_driver`.
 - ``apparmor_parser`` from Debian's ``apparmor`` package, installed with
   apt-get when it is missing and we are root, run with `run_apparmor_parser`.
+- Debian's ``python3-libapparmor`` and ``python3-apparmor`` (libapparmor's
+  ``parse_record`` and aa-logprof's log reader), for the system Python, installed
+  the same way (`install_debian_packages`) by the log benchmark.
 
 Anything that cannot be set up raises `Unavailable` with a sentence saying
 why; the benchmark prints that sentence in place of the figures.
@@ -95,21 +98,30 @@ def time_als_parser(texts: list[tuple[str, str]], runs: int) -> AlsTimings:
     return AlsTimings(json.loads(process.stdout)["runs"])
 
 
+def install_debian_packages(packages: list[str], purpose: str) -> None:
+    """Install Debian packages with apt-get (as root), updating the index if the first try fails."""
+    names = ", ".join(packages)
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise Unavailable(f"{purpose} needs the Debian packages {names}; not root, so not installing them")
+    print(f"bench: installing Debian's {names} for {purpose} ...", file=sys.stderr)
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    command = ["apt-get", "install", "-y", "-q", *packages]
+    installed = _run(command, env=environment)
+    if installed.returncode != 0:
+        _run(["apt-get", "update", "-q"], env=environment)
+        installed = _run(command, env=environment)
+    if installed.returncode != 0:
+        raise Unavailable(f"apt-get cannot install {names}: {_last_line(installed)}")
+
+
 def apparmor_parser() -> tuple[Path, str]:
     """The path and version line of ``apparmor_parser``, installing Debian's package if needed."""
     found = shutil.which("apparmor_parser", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
     if found is None:
-        if os.geteuid() != 0 or shutil.which("apt-get") is None:
-            raise Unavailable("apparmor_parser is not installed (Debian package 'apparmor'); not root, so not installing it")
-        print("bench: installing Debian's apparmor package for apparmor_parser ...", file=sys.stderr)
-        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        installed = _run(["apt-get", "install", "-y", "-q", "apparmor"], env=environment)
-        if installed.returncode != 0:
-            _run(["apt-get", "update", "-q"], env=environment)
-            installed = _run(["apt-get", "install", "-y", "-q", "apparmor"], env=environment)
+        install_debian_packages(["apparmor"], "apparmor_parser")
         found = shutil.which("apparmor_parser", path="/usr/sbin:/sbin:/usr/bin")
-        if installed.returncode != 0 or found is None:
-            raise Unavailable(f"apt-get cannot install apparmor: {_last_line(installed)}")
+        if found is None:
+            raise Unavailable("Debian's apparmor package is installed but has no apparmor_parser")
     version = _run([found, "--version"]).stdout.strip().splitlines()
     return Path(found), version[0] if version else "apparmor_parser"
 

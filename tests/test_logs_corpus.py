@@ -100,3 +100,20 @@ def test_truncated_real_denials_say_they_are_cut(corpus_dir: Path) -> None:
         _, (item,), _ = _read(corpus_dir / "real-denials" / name)
         assert "cut short" in item.reason
         assert item.partial is not None and item.partial.profile == profile
+
+
+def test_fast_path_reads_every_corpus_line_as_the_lexer_does(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ensure that the fast path and the general lexer agree on every line of both corpora."""
+    from armorsmith.logs import line as line_module
+
+    lines = [row for path in sorted((corpus_dir / "real-denials").iterdir()) for row in path.read_text().splitlines()]
+    for path in sorted((corpus_dir / "upstream" / "libapparmor_testsuite" / "test_multi").glob("*.in")):
+        lines += path.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    lines = [text for text in lines if text and not text.startswith("#")]
+    fast = [line_module.read_line(text, "log", 1) for text in lines]
+    monkeypatch.setattr(line_module, "read_plain_body", lambda *args: None)
+    monkeypatch.setattr(line_module, "_read_plain_user_avc", lambda *args: None)
+    general = [line_module.read_line(text, "log", 1) for text in lines]
+    differing = [(text, one, other) for text, one, other in zip(lines, fast, general) if one != other]
+    assert not differing, differing[:3]
+    assert sum(isinstance(item, LogRecord) for item in fast) > 300

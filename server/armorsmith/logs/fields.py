@@ -290,10 +290,10 @@ label, decodes to text); an abstract socket address is left to `read_body`.
 """
 
 
-def read_plain_body(body: str) -> dict[str, Any] | None:
-    """Read a body in the shape nearly every kernel record has, fast.
+def read_plain_body(body: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
+    """Read a body (`body[start:end]`) in the shape nearly every kernel record has, fast.
 
-    The shape: known keys with quoted text (not an abstract `@` address), decimal numbers,
+    The shape: known keys with quoted text, decimal numbers,
     `error=-N`, protocol numbers, `addr=none`, hex-encoded names, bare words for
     plain-text keys, and other keys (kept in `extra`).  Returns the attribute values (the
     record type of `apparmor=` already named `AA_RECORD_*` in `event`, the one of a
@@ -306,7 +306,8 @@ def read_plain_body(body: str) -> dict[str, Any] | None:
     quoted_attribute = _PLAIN_QUOTED.get
     number_attribute = _PLAIN_NUMBERS.get
     bare_rule = _PLAIN_BARE.get
-    for key, quoted, bare, stray in _PLAIN_TOKEN.findall(body):
+    tokens = _PLAIN_TOKEN.findall(body, start) if end is None else _PLAIN_TOKEN.findall(body, start, end)
+    for key, quoted, bare, stray in tokens:
         if bare:
             attribute = number_attribute(key)
             if attribute is not None and bare.isdigit():
@@ -338,11 +339,27 @@ def read_plain_body(body: str) -> dict[str, Any] | None:
         event = values["event"] = EVENTS.get(event)
         if event is None:
             return None
-    if 'addr="@' in body:
-        return None  # an abstract socket address, hex-encoded when it holds control bytes
+    if body.find('addr="@', start, end) >= 0:
+        for attribute in ("net_addr", "peer_addr"):
+            address = values.get(attribute)
+            if address is not None:
+                values[attribute] = _abstract_address(address)
     if extra:
         values["extra"] = tuple(extra)
     return values
+
+
+def _abstract_address(value: str) -> str:
+    """Return a quoted socket address, its abstract name decoded when the kernel wrote it in hex.
+
+    The kernel writes an abstract name as "@" and the name, in hex when the name holds a
+    control byte (a trailing NUL, most often); a name that only looks like hex is kept.
+    """
+    if value[:1] == "@" and _HEX.fullmatch(value, 1):
+        decoded = _decode_hex(value[1:])
+        if _CONTROL.search(decoded):
+            return "@" + decoded
+    return value
 
 
 def _decode_hex(text: str) -> str:
@@ -409,11 +426,8 @@ def read_body(body: str, *, encoded: bool = True, words: bool = False) -> Body:
                     continue
                 if encoded and _HEX.fullmatch(value):
                     value = _decode_hex(value)
-            elif kind is Kind.ADDRESS and encoded and value[:1] == "@" and _HEX.fullmatch(value, 1):
-                # An abstract socket name is written "@" + hex when it holds control bytes.
-                decoded = _decode_hex(value[1:])
-                if _CONTROL.search(decoded):
-                    value = "@" + decoded
+            elif kind is Kind.ADDRESS and encoded:
+                value = _abstract_address(value)
             if kind is Kind.LABEL and _NOT_TEXT.search(value):
                 problem = problem or f"the value of {key}= is binary data, not a profile name"
                 continue

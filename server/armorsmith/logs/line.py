@@ -76,12 +76,21 @@ _HEAD = re.compile(
     )""",
     re.X,
 )
+_STAMPED_HEAD = re.compile(
+    r"""(?<![\w=])(?:(?:node=\S+\s+)?type=(?P<type>[\w\[\]-]+)\s+)?(?:msg=)?
+        audit\((?:(?P<stamp>(?P<epoch>\d+)\.\d+:(?P<serial>\d+))|(?P<bad>[^)\s]*))\):?""",
+    re.X,
+)
+"""The first alternative of `_HEAD` alone, tried where a plain search finds `audit(`."""
 _STAMP = re.compile(r"(\d+)\.(\d+):(\d+)")
 _AALOG = re.compile(r"\s*(DENIED|ALLOWED|AUDIT|KILLED|HINT|STATUS|ERROR)\s+(?![^\s=]*=)")
 _AALOG_FIRST = frozenset(" \tDAKHSE")
 
 _LSM_TYPES = frozenset({"AVC", "1400", "USER_AVC", "1107"})
 """Audit types shared by every LSM: AppArmor's only when the body says `apparmor=`."""
+
+_USER_TYPES = frozenset({"USER_AVC", "1107"})
+"""Audit types of records relayed from user space (D-Bus), whose record is in `msg='...'`."""
 
 _NAMED_TYPES: dict[str, str] = {
     "APPARMOR_AUDIT": "AA_RECORD_AUDIT",
@@ -128,17 +137,17 @@ def _read_record(
     text: str, raw: str, file: str, line: int, journal_stamp: str | None
 ) -> LogRecord | UnreadableLine | Companion | None:
     """Read a record in one of the audit, kernel or syslog envelopes, or a bare body."""
-    head = _HEAD.search(text)
+    head = _find_head(text)
     if head is None:
         return None
-    audit_type, stamp, epoch, serial, bad = head.group("type", "stamp", "epoch", "serial", "bad")
-    body = text[head.end() :]
+    audit_type, stamp, epoch, serial, bad = head.groups()[:5]
+    start = head.end()
     if audit_type is None:
-        if "apparmor=" not in body and "operation=" not in body:
+        if text.find("apparmor=", start) < 0 and text.find("operation=", start) < 0:
             return None
         type_event = None
     elif audit_type in _LSM_TYPES:
-        if "apparmor=" not in body:
+        if text.find("apparmor=", start) < 0:
             return None
         type_event = None
     elif audit_type in _OLD_TYPES:
@@ -148,19 +157,22 @@ def _read_record(
         if type_event is None:
             companion = _COMPANION_TYPES.get(audit_type)
             if companion is not None and stamp is not None:
-                return _companion(companion, stamp, body)
+                return _companion(companion, stamp, text[start:])
             return None
     if bad is not None:
         return UnreadableLine(file, line, f"the audit stamp audit({bad}) is not EPOCH.MS:SERIAL", raw)
-    values = read_plain_body(body)
+    if audit_type in _USER_TYPES:
+        values = _read_plain_user_avc(text, start)
+    else:
+        values = read_plain_body(text, start)
     if values is None:
-        return _read_unusual(body, raw, file, line, audit_type, type_event, stamp or journal_stamp)
+        return _read_unusual(text[start:], raw, file, line, audit_type, type_event, stamp or journal_stamp)
     if AUDIT_TYPE_KEY in values:
         type_event = values.pop(AUDIT_TYPE_KEY)
     if "event" not in values:
         if type_event is None or type_event == "AA_RECORD_INVALID":
             if audit_type is not None:
-                return _read_unusual(body, raw, file, line, audit_type, type_event, stamp or journal_stamp)
+                return _read_unusual(text[start:], raw, file, line, audit_type, type_event, stamp or journal_stamp)
         else:
             values["event"] = type_event
     values["file"], values["line"], values["raw"] = file, line, raw
@@ -169,6 +181,45 @@ def _read_record(
     elif journal_stamp is not None:
         _add_stamp(values, journal_stamp)
     return LogRecord.of(values)
+
+
+def _read_plain_user_avc(text: str, start: int) -> dict[str, Any] | None:
+    """Read a relayed D-Bus record's `msg='...'` with `read_plain_body`, or return None.
+
+    The keys before `msg='` describe the daemon that relayed the record; they go to `extra`
+    as `sender.KEY`, as `read_body` puts them.
+    """
+    opening = text.find("msg='", start)
+    if opening < 0:
+        return None
+    closing = text.rfind("'")
+    inner = read_plain_body(text, opening + 5, closing if closing > opening + 4 else len(text))
+    sender = read_plain_body(text, start, opening) if opening > start else {}
+    if inner is None or sender is None:
+        return None
+    relayed = [(f"sender.{key}", value) for key, value in sender.pop("extra", ())]
+    relayed += [(f"sender.{key}", str(value)) for key, value in sender.items()]
+    if relayed:
+        inner["extra"] = (*relayed, *inner.get("extra", ()))
+    return inner
+
+
+def _find_head(text: str) -> re.Match[str] | None:
+    """Return where the record starts in `text` (see the module docstring), or None.
+
+    Most lines have an `audit(...)` stamp: it is found with a plain search and the head
+    read there, which costs the same whatever prefix the line has; a stamp after a
+    quoted value belongs to a value, and the regular search decides.
+    """
+    stamp = text.find("audit(")
+    if stamp >= 0 and text.find('="', 0, stamp) < 0:
+        start = text.rfind("type=", 0, stamp)
+        if start < 0:
+            start = stamp - 4 if text.startswith("msg=", stamp - 4) else stamp
+        head = _STAMPED_HEAD.match(text, start)
+        if head is not None:
+            return head
+    return _HEAD.search(text)
 
 
 def _add_stamp(values: dict[str, Any], stamp: str) -> None:

@@ -105,18 +105,31 @@ def read_records(
     unstamped: list[_Entry] = []
     for number, text in _lines(lines):
         while held and held[0][0].line <= number - WINDOW:
-            yield _release(held.popleft(), by_stamp, unstamped)
+            entry = held.popleft()
+            item = entry[0]
+            stamp = item.audit_id if type(item) is LogRecord else None
+            if stamp is not None and len(by_stamp[stamp]) == 1:
+                del by_stamp[stamp]  # the common case of `_release`, inline
+                yield item
+            else:
+                yield _release(entry, by_stamp, unstamped)
         item = read_line(text, source_name, number)
         if item is None:
             continue
         if type(item) is LogRecord:
-            if not _absorbed(item, held, by_stamp, unstamped):
+            stamp = item.audit_id
+            if stamp is not None and not unstamped and stamp not in by_stamp:
+                # The common case, a stamped record with nothing it could be a copy of.
                 entry = [item, False]
                 held.append(entry)
-                if item.audit_id is None:
+                by_stamp[stamp] = [entry]
+            elif not _absorbed(item, held, by_stamp, unstamped):
+                entry = [item, False]
+                held.append(entry)
+                if stamp is None:
                     unstamped.append(entry)
                 else:
-                    by_stamp.setdefault(item.audit_id, []).append(entry)
+                    by_stamp.setdefault(stamp, []).append(entry)
         elif type(item) is Companion:
             for entry in by_stamp.get(item.audit_id, ()):
                 record = entry[0]

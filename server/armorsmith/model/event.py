@@ -106,11 +106,12 @@ class LogRecord:
     def of(cls, values: dict[str, Any]) -> LogRecord:
         """Return a record with `values` (attribute names to values), the rest absent.
 
-        The keys must be attribute names (`class_`, `file`, `extra`, ...); this is the fast
-        constructor of the log reader, which checks its keys itself.
+        The keys must be attribute names (`class_`, `file`, `extra`, ...), and the record
+        takes `values` over as its own: the caller must not change the dict afterwards.
+        This is the fast constructor of the log reader, which checks its keys itself.
         """
         record = object.__new__(cls)
-        record.__dict__.update(values)
+        object.__setattr__(record, "__dict__", values)
         return record
 
     @property
