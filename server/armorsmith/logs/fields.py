@@ -216,6 +216,11 @@ _PLAIN_TOKEN = re.compile(
 )
 """A token of `read_plain_body`: key with a quoted or bare value, or a stray word."""
 
+
+# How `read_plain_body` reads a bare value of each kind: the field's value, or None when
+# only `read_body` can read it (or report why it cannot).
+
+
 def _plain_number(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
@@ -286,20 +291,20 @@ _PLAIN_BARE: dict[str, tuple[str, Any]] = {
 """Each key's attribute and how its bare value reads; None from the reader means "not plain".
 
 A bare value of a key the kernel hex-encodes is plain only when it is hex (and, for a
-label, decodes to text); an abstract socket address is left to `read_body`.
+label, decodes to text); a bare address other than `none` and `?` is left to `read_body`.
 """
 
 
 def read_plain_body(body: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
     """Read a body (`body[start:end]`) in the shape nearly every kernel record has, fast.
 
-    The shape: known keys with quoted text, decimal numbers,
-    `error=-N`, protocol numbers, `addr=none`, hex-encoded names, bare words for
-    plain-text keys, and other keys (kept in `extra`).  Returns the attribute values (the
-    record type of `apparmor=` already named `AA_RECORD_*` in `event`, the one of a
-    numeric `type=` under `AUDIT_TYPE_KEY`, `extra` set when there are other keys), or
-    None when the body has anything else (no pair at all, stray words, quotes left open,
-    `msg='...'`, a value that does not read), which only `read_body` reads and reports.
+    The shape: known keys with quoted text, decimal numbers, `error=-N`, protocol
+    numbers, `addr=none`, hex-encoded names, bare words for plain-text keys, and other
+    keys (kept in `extra`).  Returns the attribute values (the record type of `apparmor=`
+    already named `AA_RECORD_*` in `event`, the one of a numeric `type=` under
+    `AUDIT_TYPE_KEY`, `extra` set when there are other keys), or None when the body has
+    anything else (no pair at all, stray words, quotes left open, `msg='...'`, a value
+    that does not read), which only `read_body` reads and reports.
     """
     values: dict[str, Any] = {}
     extra: list[tuple[str, str]] = []

@@ -3,14 +3,15 @@
 The envelopes (mediation.md §1.1) are read by where the record starts, not by a pattern
 per log source: whatever comes before it (a syslog date and host, a dmesg or kern.log
 stamp, `journalctl`'s `host kernel:`, a raw `/dev/kmsg` `prio,seq,usec,flags;`, a grep
-`file:` prefix, `node=host`) is the envelope.  The record starts at the first of:
+`file:` prefix, `node=host`) is the envelope.  The record starts:
 
-- `type=TYPE msg=audit(EPOCH.MS:SERIAL):` (auditd; TYPE is `AVC`, `1400`, `USER_AVC`,
-  `1107`, `APPARMOR_DENIED`, `UNKNOWN[1503]`, `1503`...) or `type=1400 audit(...):` (the
-  kernel's own copy);
-- `audit(EPOCH.MS:SERIAL):` (kernels before 2.6.36 put the type inside the body);
-- `AVC ` or `USER_AVC ` followed by a key (journald's audit transport, which drops the stamp);
-- the first `key=` (a D-Bus daemon's own syslog line, a pasted fragment).
+- at its stamp, with the type before it: `type=TYPE msg=audit(EPOCH.MS:SERIAL):` (auditd;
+  TYPE is `AVC`, `1400`, `USER_AVC`, `1107`, `APPARMOR_DENIED`, `UNKNOWN[1503]`, `1503`...),
+  `type=1400 audit(...):` (the kernel's own copy), or `audit(EPOCH.MS:SERIAL):` alone
+  (kernels before 2.6.36 put the type inside the body);
+- without a stamp, at `AVC ` or `USER_AVC ` followed by a key (journald's audit
+  transport, which drops the stamp), or at the first `key=` (a D-Bus daemon's own syslog
+  line, a pasted fragment).
 
 A `journalctl -o json` line is unwrapped first (its `MESSAGE`; the stamp journald took off
 an audit record is rebuilt from `_AUDIT_ID` and `_SOURCE_REALTIME_TIMESTAMP`; dbus-broker's
