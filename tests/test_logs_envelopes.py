@@ -279,6 +279,7 @@ UNREADABLE = [
     ("cut inside a key", 'AVC apparmor="DENIED" operation="exec" profile="p" name="/x" fsuid=999 ou', "cut short"),
     ("stray words", 'apparmor="DENIED" operation="open" profile="p" name="/x" means nothing', "unexpected text"),
     ("malformed stamp", 'type=AVC msg=audit(12799====8288.415:39): apparmor="DENIED" operation="open"', "audit stamp"),
+    ("ausearch -i", "type=AVC msg=audit(11/22/2026 01:23:45.123:77) : apparmor=DENIED operation=open profile=/usr/bin/foo name=/etc/x fsuid=root ouid=root", "ausearch --raw"),
     ("number that is not one", 'apparmor="DENIED" operation="open" profile="p" pid=12a', "not a number"),
     ("error that is not one", 'apparmor="DENIED" operation="open" profile="p" error=-x', "error number"),
     ("unknown record type", 'apparmor="MAYBE" operation="open" profile="p"', "unknown record type"),

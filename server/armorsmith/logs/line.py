@@ -71,7 +71,7 @@ class Companion:
 _HEAD = re.compile(
     r"""(?<![\w=])(?:
         (?:(?:node=\S+\s+)?type=(?P<type>[\w\[\]-]+)\s+)?(?:msg=)?
-        audit\((?:(?P<stamp>(?P<epoch>\d+)\.\d+:(?P<serial>\d+))|(?P<bad>[^)\s]*))\):?
+        audit\((?:(?P<stamp>(?P<epoch>\d+)\.\d+:(?P<serial>\d+))|(?P<bad>[^)]*))\):?
       | (?P<transport>USER_AVC|AVC)\s+(?=[A-Za-z_]\w*=)
       | (?=[A-Za-z_]\w*=)
     )""",
@@ -79,10 +79,12 @@ _HEAD = re.compile(
 )
 _STAMPED_HEAD = re.compile(
     r"""(?<![\w=])(?:(?:node=\S+\s+)?type=(?P<type>[\w\[\]-]+)\s+)?(?:msg=)?
-        audit\((?:(?P<stamp>(?P<epoch>\d+)\.\d+:(?P<serial>\d+))|(?P<bad>[^)\s]*))\):?""",
+        audit\((?:(?P<stamp>(?P<epoch>\d+)\.\d+:(?P<serial>\d+))|(?P<bad>[^)]*))\):?""",
     re.X,
 )
 """The first alternative of `_HEAD` alone, tried where a plain search finds `audit(`."""
+_INTERPRETED_STAMP = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d(?:\.\d+)?:\d+")
+"""The stamp `ausearch -i` prints: a local date and time, then the serial."""
 _STAMP = re.compile(r"(\d+)\.(\d+):(\d+)")
 _AALOG = re.compile(r"\s*(DENIED|ALLOWED|AUDIT|KILLED|HINT|STATUS|ERROR)\s+(?![^\s=]*=)")
 _AALOG_FIRST = frozenset(" \tDAKHSE")
@@ -161,7 +163,13 @@ def _read_record(
                 return _companion(companion, stamp, text[start:])
             return None
     if bad is not None:
-        return UnreadableLine(file, line, f"the audit stamp audit({bad}) is not EPOCH.MS:SERIAL", raw)
+        reason = f"the audit stamp audit({bad}) is not EPOCH.MS:SERIAL"
+        if _INTERPRETED_STAMP.fullmatch(bad):
+            reason += (
+                "; this is `ausearch -i` output, whose values are interpreted (user names for ids, "
+                "quotes dropped) and cannot be read back: use `ausearch --raw` or the audit log itself"
+            )
+        return UnreadableLine(file, line, reason, raw)
     if audit_type in _USER_TYPES:
         values = _read_plain_user_avc(text, start)
     else:
