@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from armorsmith.ide.completion import CompletionEnv, complete, completion_env
+from armorsmith.ide.completion import CompletionEnv, complete, completion_env, document_env
 from armorsmith.ide.signature import signature_help
 from armorsmith.model import lower
 from armorsmith.model.rules.capability import CAPABILITIES
@@ -42,7 +42,8 @@ ENV = CompletionEnv(
 def _complete(marked: str, env: CompletionEnv = ENV) -> tuple[list[str], str] | None:
     offset = marked.index("|")
     source = (marked[:offset] + marked[offset + 1 :]).encode()
-    found = complete(parse(source), len(marked[:offset].encode()), env)
+    parsed = parse(source)
+    found = complete(parsed, len(marked[:offset].encode()), env, file=lower(parsed).file)
     if found is None:
         return None
     return [item.label for item in found.items], source[found.start : found.end].decode()
@@ -157,6 +158,16 @@ def test_vocabularies_are_the_rule_kinds_own() -> None:
     assert network is not None and set(FAMILIES) <= set(network[0])
     signals = _complete("profile x {\n  signal set=(|\n}")
     assert signals is not None and set(signals[0]) == set(SIGNALS)
+
+
+def test_environment_of_a_document_sees_past_its_profiles() -> None:
+    """Ensure the cheap environment of a document has its variables, includes and profiles."""
+    source = b"include <tunables/global>\n@{LOCAL}=/x\nprofile foo /usr/bin/foo {\n  /etc/@{LOCAL} r,\n  capability \n}\n"
+    config = ResolveConfig(("/etc/apparmor.d",), "/work", FS)
+    env = document_env("/etc/apparmor.d/foo", parse(source), config, profiles=("other",))
+    assert {"HOME", "LOCAL", "profile_name"} <= set(env.variables)
+    assert env.profiles == ("other", "foo")
+    assert env.search_dirs == ("/etc/apparmor.d",) and env.fs is FS
 
 
 def test_environment_from_a_resolution() -> None:

@@ -46,6 +46,7 @@ from armorsmith.model import (
     Access,
     BooleanAssignment,
     Owner,
+    PolicyFile,
     Profile,
     VariableAssignment,
     lower,
@@ -71,8 +72,8 @@ from armorsmith.model.rules.rlimit import RLIMITS
 from armorsmith.model.rules.signal import SIGNAL_ACCESS, SIGNAL_CONDITIONALS, SIGNALS
 from armorsmith.model.rules.unix import UNIX_CONDITIONALS, UNIX_PEER_CONDITIONALS, UNIX_SOCKET_TYPES
 from armorsmith.model.rules.userns import USERNS_ACCESS
-from armorsmith.resolve import FileKind, FileSystem, Resolution, is_skipped_name
-from armorsmith.syntax import Parse
+from armorsmith.resolve import FileKind, FileSystem, IncludeCache, Resolution, ResolveConfig, is_skipped_name, resolve
+from armorsmith.syntax import FileRole, Parse, guess_role, parse
 
 from . import vocabulary
 
@@ -84,6 +85,7 @@ __all__ = [
     "Statement",
     "complete",
     "completion_env",
+    "document_env",
     "access_words",
     "conditional_names",
     "flag_words",
@@ -176,6 +178,36 @@ def completion_env(
             for builtin, values in profile.builtins:
                 variables.setdefault(builtin, values)
     return CompletionEnv(variables, tuple(booleans), tuple(names), search_dirs, base_dir, fs)
+
+
+def document_env(
+    path: str,
+    parsed: Parse,
+    config: ResolveConfig,
+    *,
+    cache: IncludeCache | None = None,
+    profiles: Iterable[str] = (),
+) -> CompletionEnv:
+    """Return the environment of the document `path` as every place in it sees it: its
+    variables and those of its includes, its profiles' names and built-in variables, the
+    workspace's `profiles`, and the include search path of `config`.
+
+    The document is resolved with the bodies of its top-level profiles blanked (offsets
+    kept), which is all completion needs and costs little however long the profiles are.
+    """
+    masked = bytearray(parsed.source)
+    for child in parsed.root.children:
+        body = child.child_by_field_name("body") if child.type in ("profile", "hat") else None
+        if body is not None and body.end_byte - body.start_byte > 2:
+            for index in range(body.start_byte + 1, body.end_byte - 1):
+                if masked[index] != 0x0A:
+                    masked[index] = 0x20
+    outline = parse(bytes(masked))
+    fragment = guess_role(path, outline.root) is FileRole.FRAGMENT
+    resolution = resolve(path, outline, lower(outline), config, cache=cache, fragment=fragment)
+    return completion_env(
+        resolution, profiles=profiles, search_dirs=config.search_dirs, base_dir=config.base_dir, fs=config.fs
+    )
 
 
 # Section - vocabularies, read from the rule kinds.
@@ -807,11 +839,11 @@ class _Document:
     profiles: tuple[str, ...]
 
     @classmethod
-    def of(cls, parsed: Parse) -> _Document:
+    def of(cls, file: PolicyFile | None) -> _Document:
         variables: dict[str, tuple[str, ...]] = {}
         booleans: list[str] = []
         profiles: list[str] = []
-        for item in walk_items(lower(parsed).file.items):
+        for item in walk_items(file.items if file is not None else ()):
             if isinstance(item, VariableAssignment):
                 variables[item.name] = variables.get(item.name, ()) + tuple(value.text for value in item.values)
             elif isinstance(item, BooleanAssignment):
@@ -873,9 +905,15 @@ def open_list(statement: Statement) -> tuple[str | None, list[str]] | None:
     return owner, [token.text for token in statement.tokens[index + 1 :]]
 
 
-def complete(parsed: Parse, offset: int, env: CompletionEnv = CompletionEnv()) -> Completions | None:
+def complete(
+    parsed: Parse, offset: int, env: CompletionEnv = CompletionEnv(), *, file: PolicyFile | None = None
+) -> Completions | None:
     """Return what may be written at byte `offset` of the parsed document, or None where
-    nothing can be (inside a comment or a quoted string)."""
+    nothing can be (inside a comment or a quoted string).
+
+    `file` is the document's model, when the caller has it: the variables and profiles it
+    defines are offered besides those of `env` (see `document_env`).
+    """
     source = parsed.source
     offset = max(0, min(offset, len(source)))
     statement = statement_at(parsed, offset)
@@ -884,7 +922,7 @@ def complete(parsed: Parse, offset: int, env: CompletionEnv = CompletionEnv()) -
     found = _include_completions(source, offset, env)
     if found is not None:
         return found
-    document = _Document.of(parsed)
+    document = _Document.of(file)
     found = _variable_completions(source, offset, env, document)
     if found is not None:
         return found

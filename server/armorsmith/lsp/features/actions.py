@@ -9,7 +9,8 @@
   rules needs the workspace policy and, for the second, reading the log), as a workspace
   edit over every file that receives rules.  Clients that cannot resolve get them computed
   at once, the log action only when asked for by kind.
-- Source actions: fix all, remove covered rules, `#include` to `include`, sort and merge.
+- Source actions: fix all, remove covered rules, `#include` to `include`, sort and merge,
+  offered when the user asks for actions (not for an automatic light-bulb request).
 
 Reading the system log is the one I/O here, behind `SystemLog`: `journald` runs
 `journalctl`, any other source is a file path (`/var/log/audit/audit.log`); the setting
@@ -271,7 +272,10 @@ def register(server: ArmorsmithServer) -> None:
                 action = _resolved(server, document, data, ())
                 if action is not None:
                     found.append(_lsp_action(server, action, sent or None))
-        ctx = server.host.context(document.path)
+        # Source actions need the whole document analysed: computed when the user asks (the
+        # menu, or a kind), not for the light bulb an editor asks about at every move.
+        asked = bool(only) or params.context.trigger_kind != types.CodeActionTriggerKind.Automatic
+        ctx = server.host.context(document.path) if asked else None
         if ctx is not None:
             for kind, action in (
                 (ActionKind.FIX_ALL, actions.fix_all_action(document.path, current)),
@@ -281,7 +285,7 @@ def register(server: ArmorsmithServer) -> None:
             ):
                 if action is not None and _wanted(only, kind):
                     found.append(_lsp_action(server, action))
-        log_wanted = _wanted(only, ActionKind.ADD_FROM_LOG) and (lazy or bool(only))
+        log_wanted = asked and _wanted(only, ActionKind.ADD_FROM_LOG) and (lazy or bool(only))
         if log_wanted:
             data = {"action": "log", "uri": params.text_document.uri, "version": document.version}
             if lazy:

@@ -2,14 +2,15 @@
 
 The environment of a document (its variables, tunables included, the profile names of the
 workspace index and of the document, the include search path) comes from the analysis
-host (`environment`, which signature help shares); the ide decides everything else.
+host's configuration and index (`environment`, which signature help shares); the ide
+decides everything else.
 """
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from armorsmith.ide.completion import CompletionEnv, ItemKind, complete, completion_env
+from armorsmith.ide.completion import CompletionEnv, ItemKind, complete, document_env
 from armorsmith.ide.workspace import OpenDocument
 
 from ..server import ArmorsmithServer
@@ -33,17 +34,10 @@ TRIGGERS = [" ", "/", "<", "=", "(", "@", "{", ">", "$", "^"]
 
 
 def environment(server: ArmorsmithServer, document: OpenDocument) -> CompletionEnv:
-    """Return what completion knows about `document` beyond its text."""
+    """Return what completion knows about `document` beyond its text (`ide.completion.document_env`)."""
     host = server.host
-    ctx = host.context(document.path)
-    project = host.project()
-    return completion_env(
-        ctx.resolution if ctx is not None else None,
-        profiles=(profile.fqname for profile in project.policy),
-        search_dirs=host.search_dirs,
-        base_dir=project.base_dir,
-        fs=host.config.fs,
-    )
+    profiles = (profile.fqname for profile in host.project().policy)
+    return document_env(document.path, document.parse, host.config, cache=host.cache, profiles=profiles)
 
 
 def register(server: ArmorsmithServer) -> None:
