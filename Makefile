@@ -32,7 +32,9 @@ install: venv
 	touch $@
 
 demo: venv
-	.venv/bin/armorsmith lint examples/
+	.venv/bin/armorsmith lint examples/apparmor.d/
+	.venv/bin/armorsmith explain --policy examples/apparmor.d examples/denials/audit.log
+	.venv/bin/armorsmith suggest --policy examples/apparmor.d --diff examples/denials/audit.log
 
 test: venv vscode vscode-e2e-deps
 	@if [ -x "$(TREE_SITTER)" ] && [ -d grammar/test/corpus ]; then \
