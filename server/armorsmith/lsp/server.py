@@ -14,6 +14,10 @@ converts positions with `server.offset(document, position)` and ranges with
 `server.range(document, start, end)`, calls a pure function of `armorsmith.ide`, and
 converts the result.  Handlers that may take long are `async def` and await
 `asyncio.sleep(0)` now and then, so that `$/cancelRequest` and newer edits get in.
+Also there for handlers: `server.host.context(path)` and `server.host.project()` (the
+analysed document and the workspace around it), `server.settings`, `server.uri(path)` (a
+document's URI as the client spells it), `server.show_problem(message)`, and
+`server.on_change` / `server.on_close` to hear about document changes.
 """
 
 from __future__ import annotations
