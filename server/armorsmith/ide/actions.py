@@ -426,10 +426,17 @@ def replace_pasted_action(path: str, run: PastedLog, loaded: LoadedPolicy, confi
 
 
 def add_from_log_action(
-    path: str, records: Iterable[LogRecord], loaded: LoadedPolicy, config: ResolveConfig
+    path: str,
+    records: Iterable[LogRecord],
+    loaded: LoadedPolicy,
+    config: ResolveConfig,
+    title: str = "Add {rules} from the system log",
 ) -> CodeAction | None:
     """Return the action adding the rules a log asks for, for the profiles of the document
-    `path` (records of other profiles are left out), or None when none is needed."""
+    `path` (records of other profiles are left out), or None when none is needed.
+
+    `title` names the action, with `{rules}` where the count of rules goes ("2 rules").
+    """
     own = {
         profile.fqname.split("//")[0]
         for profile in loaded.policy
@@ -438,4 +445,4 @@ def add_from_log_action(
     wanted = tuple(record for record in records if (record.profile or "").split("//")[0] in own)
     if not wanted:
         return None
-    return _rules_action("Add {rules} from the system log", ActionKind.ADD_FROM_LOG, path, wanted, loaded, config, None)
+    return _rules_action(title, ActionKind.ADD_FROM_LOG, path, wanted, loaded, config, None)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import actions, completion, formatting, hover, inlay, navigation, signature, structure, symbols, tokens
+from . import actions, completion, denials, formatting, hover, inlay, navigation, signature, structure, symbols, tokens
 
 FEATURES: tuple[ModuleType, ...] = (
     formatting,
@@ -40,5 +40,6 @@ FEATURES: tuple[ModuleType, ...] = (
     completion,
     signature,
     actions,
+    denials,
 )
 """Every feature module, registered in this order by `create_server()`."""
