@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ import pytest
 from armorsmith.ide import vocabulary
 from armorsmith.lsp import settings as server_settings
 
+from . import screenshots
 from .conftest import EXTENSION_DIR
 
 PACKAGE = json.loads((EXTENSION_DIR / "package.json").read_text(encoding="utf-8"))
@@ -138,3 +141,53 @@ def test_language_contribution() -> None:
         "armorsmith.restartServer",
         "armorsmith.installServer",
     }
+
+
+def _png(rows: list[bytes], width: int, kind: int) -> bytes:
+    """Encode RGB rows as a PNG whose every row uses the filter `kind` (0 to 4)."""
+
+    def filtered(row: bytes, previous: bytes) -> bytes:
+        out = bytearray()
+        for x, value in enumerate(row):
+            left = row[x - 3] if x >= 3 else 0
+            up = previous[x]
+            corner = previous[x - 3] if x >= 3 else 0
+            predictor = [0, left, up, (left + up) // 2, screenshots._paeth(left, up, corner)][kind]
+            out.append((value - predictor) & 0xFF)
+        return bytes([kind]) + bytes(out)
+
+    previous = bytes(len(rows[0]))
+    raw = b""
+    for row in rows:
+        raw += filtered(row, previous)
+        previous = row
+
+    def chunk(kind_: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind_ + body + struct.pack(">I", zlib.crc32(kind_ + body))
+
+    header = struct.pack(">IIBBBBB", width, len(rows), 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+_ROWS = [bytes((x * 37 + y * 11 + channel * 5) % 256 for x in range(40) for channel in range(3)) for y in range(30)]
+
+
+@pytest.mark.parametrize("kind", range(5))
+def test_png_decoding_undoes_every_filter(kind: int) -> None:
+    assert screenshots.decode_png(_png(_ROWS, 40, kind)) == (40, 30, _ROWS)
+
+
+def test_a_screenshot_is_replaced_only_when_more_than_a_few_pixels_changed(tmp_path: Path) -> None:
+    committed, fresh = tmp_path / "committed.png", tmp_path / "fresh.png"
+    assert screenshots.update(_write(fresh, _ROWS), committed)  # a new screenshot is always written
+    assert committed.read_bytes() == fresh.read_bytes()
+    one_pixel = [_ROWS[0][:3] + bytes(3) + _ROWS[0][6:], *_ROWS[1:]]
+    assert not screenshots.update(_write(fresh, one_pixel, kind=1), committed)
+    many = [bytes(len(row)) for row in _ROWS[:10]] + _ROWS[10:]
+    assert screenshots.update(_write(fresh, many), committed)
+    assert screenshots.decode_png(committed.read_bytes())[2] == many
+
+
+def _write(path: Path, rows: list[bytes], kind: int = 0) -> Path:
+    path.write_bytes(_png(rows, 40, kind))
+    return path

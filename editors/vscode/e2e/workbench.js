@@ -63,6 +63,12 @@ function writeSettings(userData) {
     "editor.fontSize": 14,
     "editor.hover.delay": 200,
     "editor.lightbulb.enabled": "off",
+    // What the workbench draws by timing stays out of the screenshots.
+    "editor.occurrencesHighlight": "off",
+    "editor.selectionHighlight": false,
+    "editor.scrollbar.horizontal": "hidden",
+    "editor.scrollbar.vertical": "hidden",
+    "editor.hideCursorInOverviewRuler": true,
     "breadcrumbs.enabled": false,
     "window.commandCenter": false,
   };
@@ -135,12 +141,18 @@ async function goToLine(page, line) {
   await input.waitFor({ state: "hidden", timeout: TIMEOUT });
 }
 
-async function shoot(page, name) {
-  if (config.screenshots) {
-    fs.mkdirSync(config.screenshots, { recursive: true });
-    await page.mouse.move(0, 0).catch(() => undefined);
-    await page.screenshot({ path: path.join(config.screenshots, name) });
+/** Save a screenshot for the README, without notifications (they come and go with timing). */
+async function shoot(page, name, { moveMouse = true } = {}) {
+  if (!config.screenshots) {
+    return;
   }
+  fs.mkdirSync(config.screenshots, { recursive: true });
+  await page.locator(".notification-toast-container").evaluateAll((toasts) => toasts.forEach((toast) => (toast.style.visibility = "hidden")));
+  if (moveMouse) {
+    await page.mouse.move(1000, 650); // empty editor space: no hover, no tooltip
+  }
+  await page.screenshot({ path: path.join(config.screenshots, name) });
+  await page.locator(".notification-toast-container").evaluateAll((toasts) => toasts.forEach((toast) => (toast.style.visibility = "")));
 }
 
 async function main() {
@@ -156,7 +168,7 @@ async function main() {
   });
   const expect = config.expect;
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 400 }, deviceScaleFactor: 1 });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
@@ -164,6 +176,9 @@ async function main() {
     await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60000 });
 
     const opened = await check(page, "open", async () => {
+      // The screenshots show the editor: close the side bar, which only lists the two files.
+      await runCommand(page, "View: Toggle Primary Side Bar Visibility");
+      await page.locator(".part.sidebar").waitFor({ state: "hidden" });
       await page.keyboard.press("Control+P");
       const input = page.locator(".quick-input-widget input");
       await input.waitFor({ state: "visible" });
@@ -210,10 +225,7 @@ async function main() {
       }
       const text = (await hover.first().innerText()).trim();
       await page.waitForTimeout(500); // the hover fades in
-      if (config.screenshots) {
-        fs.mkdirSync(config.screenshots, { recursive: true });
-        await page.screenshot({ path: path.join(config.screenshots, "vscode-hover.png") });
-      }
+      await shoot(page, "vscode-hover.png", { moveMouse: false });
       await page.keyboard.press("Escape");
       await page.mouse.move(0, 0);
       return text;
@@ -227,8 +239,11 @@ async function main() {
       let found;
       for (let waited = 0; waited < TIMEOUT && found === undefined; waited += 250) {
         for (const frame of page.frames()) {
+          if (frame === page.mainFrame()) {
+            continue;
+          }
           const text = await frame.locator("body").innerText({ timeout: 1000 }).catch(() => "");
-          if (text.includes(expect.explain)) {
+          if (text.includes("AppArmor denials") && text.includes(expect.explain)) {
             found = text;
             break;
           }
@@ -253,15 +268,23 @@ async function main() {
       const action = page.locator(".action-widget .monaco-list-row", { hasText: expect.action }).first();
       await action.waitFor();
       await page.waitForTimeout(300); // the menu fades in
-      await shoot(page, "vscode-pasted-denial.png");
-      await action.click();
+      await shoot(page, "vscode-pasted-denial.png", { moveMouse: false });
+      // Choose it with the keyboard, as the menu blocks the pointer until the mouse moves.
+      const focused = page.locator(".action-widget .monaco-list-row.focused");
+      for (let step = 0; !(await focused.innerText()).includes(expect.action); step += 1) {
+        if (step === 10) {
+          throw new Error(`the quick fix menu has no "${expect.action}"`);
+        }
+        await page.keyboard.press("ArrowDown");
+      }
+      await page.keyboard.press("Enter");
       await lineWith(page, expect.insertedRule).waitFor();
       const remaining = await page.locator(".editor-instance .view-line", { hasText: "apparmor=" }).count();
       if (remaining !== 0) {
         throw new Error("the pasted log line is still in the document");
       }
       await shoot(page, "vscode-pasted-denial-fixed.png");
-      return (await lineWith(page, expect.insertedRule).innerText()).trim();
+      return (await lineWith(page, expect.insertedRule).innerText()).replace(/\u00a0/g, " ").trim();
     });
   } finally {
     await browser.close();

@@ -17,7 +17,7 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageclient/node";
 
-import { isPolicyFragment, PLAIN_TEXT } from "./detect";
+import { isPolicyFragment, notPolicyLanguage, PLAIN_TEXT } from "./detect";
 import { type Explanation, renderExplanations } from "./explainView";
 import { findOnPath, type Located, locateServer, managedPython, type NotFound, run } from "./locate";
 
@@ -392,11 +392,31 @@ async function installServer(controller: ServerController, storageDir: string, p
   await controller.restart();
 }
 
-/** Give the `apparmor` language to policy fragments VS Code opened as plain text. */
-async function claimFragment(document: vscode.TextDocument): Promise<void> {
-  if (document.languageId === PLAIN_TEXT && document.uri.scheme === "file" && isPolicyFragment(document.uri.fsPath)) {
-    await vscode.languages.setTextDocumentLanguage(document, LANGUAGE);
+/** The documents whose language was set here once: the user's own choice is never undone. */
+const relabelled = new Set<string>();
+
+/**
+ * Give the `apparmor` language to policy fragments VS Code opened as plain text, and take
+ * it from the README and dotfiles of policy directories; return whether the document
+ * is (still) an AppArmor document.
+ */
+async function relabel(document: vscode.TextDocument): Promise<boolean> {
+  const key = document.uri.toString();
+  if (document.uri.scheme !== "file" || relabelled.has(key)) {
+    return document.languageId === LANGUAGE;
   }
+  if (document.languageId === PLAIN_TEXT && isPolicyFragment(document.uri.fsPath)) {
+    relabelled.add(key);
+    await vscode.languages.setTextDocumentLanguage(document, LANGUAGE);
+    return true;
+  }
+  const other = document.languageId === LANGUAGE ? notPolicyLanguage(document.uri.fsPath) : undefined;
+  if (other !== undefined) {
+    relabelled.add(key);
+    await vscode.languages.setTextDocumentLanguage(document, other);
+    return false;
+  }
+  return document.languageId === LANGUAGE;
 }
 
 /** The controller of the active extension, stopped at deactivation. */
@@ -414,11 +434,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Server
     vscode.commands.registerCommand(COMMANDS.insert, () => insertRulesFromDenials(controller)),
     vscode.commands.registerCommand(COMMANDS.restart, () => controller.restart()),
     vscode.commands.registerCommand(COMMANDS.install, (preferred?: string) => installServer(controller, storageDir, preferred)),
-    vscode.workspace.onDidOpenTextDocument((document) => {
-      if (document.languageId === LANGUAGE) {
+    vscode.workspace.onDidOpenTextDocument(async (document) => {
+      if (await relabel(document)) {
         void controller.ensureStarted();
-      } else {
-        void claimFragment(document);
       }
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -427,10 +445,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Server
       }
     }),
   );
-  for (const document of vscode.workspace.textDocuments) {
-    await claimFragment(document);
+  let policy = false;
+  for (const document of [...vscode.workspace.textDocuments]) {
+    policy = (await relabel(document)) || policy;
   }
-  if (vscode.workspace.textDocuments.some((document) => document.languageId === LANGUAGE)) {
+  if (policy) {
     void controller.ensureStarted();
   }
   return controller;

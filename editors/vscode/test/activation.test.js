@@ -196,3 +196,24 @@ test("plain-text files of abstractions and tunables folders become AppArmor, oth
     { file: "/src/profiles/tunables/global", languageId: "apparmor" },
   ]);
 });
+
+test("the README and dotfiles of a policy directory are handed back, and start no server", async () => {
+  const programs = fakePrograms();
+  const documents = [
+    textDocument("/etc/apparmor.d/local/README", "apparmor"),
+    textDocument("/src/policy/apparmor.d/README.md", "apparmor"),
+    textDocument("/src/policy/apparmor.d/.lint-notes", "apparmor"),
+  ];
+  const { state, fake } = await activate({ documents }, programs);
+  assert.deepEqual(state.languageChanges, [
+    { file: "/etc/apparmor.d/local/README", languageId: "plaintext" },
+    { file: "/src/policy/apparmor.d/README.md", languageId: "markdown" },
+    { file: "/src/policy/apparmor.d/.lint-notes", languageId: "plaintext" },
+  ]);
+  // VS Code reopens a document whose language changed; the user may then choose AppArmor again.
+  await fake.open(textDocument("/etc/apparmor.d/local/README", "plaintext"));
+  assert.equal(state.clients.length, 0);
+  await fake.open(textDocument("/etc/apparmor.d/local/README", "apparmor"));
+  assert.equal(state.languageChanges.length, 3);
+  await until(() => state.clients.length === 1, "the client for the user's choice");
+});
