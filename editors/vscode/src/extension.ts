@@ -7,6 +7,8 @@
 // explanations the server returns (explainView.ts), and offers to install the server.
 // The server starts when the first AppArmor document is open, not at activation.
 
+import { promises as fs } from "node:fs";
+
 import * as vscode from "vscode";
 import {
   ExecuteCommandRequest,
@@ -19,7 +21,7 @@ import {
 
 import { isPolicyFragment, notPolicyLanguage, PLAIN_TEXT } from "./detect";
 import { type Explanation, renderExplanations } from "./explainView";
-import { findOnPath, type Located, locateServer, managedPython, type NotFound, run } from "./locate";
+import { findOnPath, type Located, locateServer, managedEnvironment, managedPython, type NotFound, run } from "./locate";
 
 /** The language id, the settings section and the client id. */
 export const LANGUAGE = "apparmor";
@@ -100,7 +102,8 @@ export class ServerController implements vscode.Disposable {
   private async start(): Promise<LanguageClient | undefined> {
     const config = vscode.workspace.getConfiguration(SECTION);
     const settings = { path: config.get<string>("server.path", ""), pythonPath: config.get<string>("server.pythonPath", "") };
-    const location = await locateServer(settings, workspaceBase(), this.context.globalStorageUri.fsPath);
+    const storageDir = this.context.globalStorageUri.fsPath;
+    const location = await locateServer(settings, workspaceBase(), storageDir);
     if (!location.found) {
       this.failed = true;
       this.setStatus("not found", vscode.LanguageStatusSeverity.Error, { title: "Install", command: COMMANDS.install });
@@ -112,7 +115,9 @@ export class ServerController implements vscode.Disposable {
     }
     const args = [...location.prefix, "serve", "--log-level", config.get<string>("server.logLevel", "warning")];
     this.output.info(`starting the language server: ${[location.command, ...args].join(" ")} (found through ${location.origin})`);
-    const serverOptions: ServerOptions = { command: location.command, args, options: { cwd: workspaceBase() } };
+    // The server runs in the storage directory, as every program here does (see locate.ts);
+    // it takes the workspace folders from `initialize`.
+    const serverOptions: ServerOptions = { command: location.command, args, options: { cwd: storageDir } };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: "file", language: LANGUAGE }],
       synchronize: { configurationSection: SECTION },
@@ -323,10 +328,10 @@ async function installTargets(preferred: string | undefined, storageDir: string)
   return targets;
 }
 
-async function pipInstall(python: string, output: vscode.LogOutputChannel): Promise<string | undefined> {
+async function pipInstall(python: string, storageDir: string, output: vscode.LogOutputChannel): Promise<string | undefined> {
   const args = ["-m", "pip", "install", "--upgrade", PACKAGE];
   output.info(`running: ${python} ${args.join(" ")}`);
-  const result = await run(python, args, { timeoutMs: INSTALL_TIMEOUT_MS });
+  const result = await run(python, args, storageDir, INSTALL_TIMEOUT_MS);
   output.info(result.stdout);
   if (result.stderr !== "") {
     output.warn(result.stderr);
@@ -360,21 +365,22 @@ async function installServer(controller: ServerController, storageDir: string, p
   const problem = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "armorsmith: installing the language server…" },
     async (): Promise<string | undefined> => {
+      await fs.mkdir(storageDir, { recursive: true });
       if (target.managed === true) {
         const base = await findOnPath("python3");
         if (base === undefined) {
           return "there is no python3 on PATH to create the environment with";
         }
-        const venv = managedPython(storageDir).replace(/[\\/](bin|Scripts)[\\/]python(\.exe)?$/, "");
+        const venv = managedEnvironment(storageDir);
         controller.output.info(`running: ${base} -m venv ${venv}`);
-        const created = await run(base, ["-m", "venv", venv], { timeoutMs: INSTALL_TIMEOUT_MS });
+        const created = await run(base, ["-m", "venv", venv], storageDir, INSTALL_TIMEOUT_MS);
         if (created.code !== 0) {
           controller.output.warn(created.stderr);
           return created.error ?? (created.stderr.trim().split("\n").pop() || "python3 -m venv failed");
         }
         python = managedPython(storageDir);
       }
-      return pipInstall(python as string, controller.output);
+      return pipInstall(python as string, storageDir, controller.output);
     },
   );
   if (problem !== undefined) {

@@ -5,7 +5,10 @@
 // on PATH, and `python3 -m armorsmith`.  A setting that is given but does not work is an
 // error of its own: the search does not go on past it, so that the user sees why the
 // program they chose cannot run rather than silently getting another one.  Nothing here
-// uses a shell: programs run with an argument list.
+// uses a shell: programs run with an argument list.  Every program runs in the extension's
+// storage directory, never in a workspace or VS Code's own working directory:
+// `python -m` puts its working directory first on sys.path, so a folder holding an
+// `armorsmith/` or `pip/` directory could otherwise supply the code that runs.
 
 import { execFile } from "node:child_process";
 import { constants, promises as fs } from "node:fs";
@@ -57,24 +60,24 @@ export interface RunResult {
   error?: string;
 }
 
-/** Run `command args` without a shell and collect its output; never rejects. */
-export function run(command: string, args: string[], options: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+/** Run `command args` in `cwd` without a shell and collect its output; never rejects. */
+export function run(command: string, args: string[], cwd: string, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(
       command,
       args,
-      { timeout: options.timeoutMs ?? PROBE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", env: options.env ?? process.env, windowsHide: true },
+      { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", windowsHide: true },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
         let reason: string | undefined;
         if (error !== null && typeof error.code !== "number") {
-          reason = error.killed ? `it did not finish within ${Math.round((options.timeoutMs ?? PROBE_TIMEOUT_MS) / 1000)} s` : error.message;
+          reason = error.killed ? `it did not finish within ${Math.round(timeoutMs / 1000)} s` : error.message;
         }
         resolve({ code, stdout, stderr, error: reason });
       },
     );
     child.stdin?.on("error", () => undefined);
-    child.stdin?.end(options.input ?? "");
+    child.stdin?.end();
   });
 }
 
@@ -127,8 +130,8 @@ function lastLine(text: string): string {
 }
 
 /** Whether `command ...prefix --version` answers like armorsmith; the reason when not. */
-async function probe(command: string, prefix: string[]): Promise<string | undefined> {
-  const result = await run(command, [...prefix, "--version"]);
+async function probe(command: string, prefix: string[], cwd: string): Promise<string | undefined> {
+  const result = await run(command, [...prefix, "--version"], cwd);
   if (result.error !== undefined) {
     return result.error;
   }
@@ -140,31 +143,38 @@ async function probe(command: string, prefix: string[]): Promise<string | undefi
 }
 
 /** Check that `python` runs; return the reason when it does not. */
-async function pythonWorks(python: string): Promise<string | undefined> {
-  const result = await run(python, ["-c", "import sys; print(sys.version_info[0])"]);
+async function pythonWorks(python: string, cwd: string): Promise<string | undefined> {
+  const result = await run(python, ["-c", "import sys; print(sys.version_info[0])"], cwd);
   if (result.error !== undefined) {
     return result.error;
   }
   return result.code === 0 ? undefined : lastLine(result.stderr) || `exit status ${result.code}`;
 }
 
-/** The interpreter of the virtual environment the extension manages under `storageDir`. */
+/** The virtual environment the extension manages under `storageDir`. */
+export function managedEnvironment(storageDir: string): string {
+  return path.join(storageDir, "venv");
+}
+
+/** The interpreter of that environment. */
 export function managedPython(storageDir: string): string {
-  return path.join(storageDir, "venv", process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  return path.join(managedEnvironment(storageDir), process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
 }
 
 /**
  * Find the server.  `base` is the folder relative settings are taken from; `storageDir`
- * is where the extension keeps its own virtual environment.
+ * is where the extension keeps its own virtual environment, and where programs run (it is
+ * made when missing).
  */
 export async function locateServer(settings: ServerSettings, base: string | undefined, storageDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Location> {
+  await fs.mkdir(storageDir, { recursive: true }).catch(() => undefined);
   if (settings.path.trim() !== "") {
     const command = expandPath(settings.path, base);
     const executable = await findOnPath(command, env);
     if (executable === undefined) {
       return { found: false, setting: "armorsmith.server.path", reasons: [`armorsmith.server.path is "${settings.path}", which is not an executable file`] };
     }
-    const problem = await probe(executable, []);
+    const problem = await probe(executable, [], storageDir);
     if (problem !== undefined) {
       return { found: false, setting: "armorsmith.server.path", reasons: [`armorsmith.server.path is "${settings.path}", which does not run as armorsmith: ${problem}`] };
     }
@@ -173,11 +183,11 @@ export async function locateServer(settings: ServerSettings, base: string | unde
   if (settings.pythonPath.trim() !== "") {
     const python = expandPath(settings.pythonPath, base);
     const executable = await findOnPath(python, env);
-    const broken = executable === undefined ? "it is not an executable file" : await pythonWorks(executable);
+    const broken = executable === undefined ? "it is not an executable file" : await pythonWorks(executable, storageDir);
     if (executable === undefined || broken !== undefined) {
       return { found: false, setting: "armorsmith.server.pythonPath", reasons: [`armorsmith.server.pythonPath is "${settings.pythonPath}", which does not run: ${broken}`] };
     }
-    const problem = await probe(executable, ["-m", "armorsmith"]);
+    const problem = await probe(executable, ["-m", "armorsmith"], storageDir);
     if (problem !== undefined) {
       return {
         found: false,
@@ -191,7 +201,7 @@ export async function locateServer(settings: ServerSettings, base: string | unde
   const reasons: string[] = [];
   const managed = managedPython(storageDir);
   if (await isExecutableFile(managed)) {
-    const problem = await probe(managed, ["-m", "armorsmith"]);
+    const problem = await probe(managed, ["-m", "armorsmith"], storageDir);
     if (problem === undefined) {
       return { found: true, command: managed, prefix: ["-m", "armorsmith"], origin: "the extension's environment", python: managed };
     }
@@ -199,7 +209,7 @@ export async function locateServer(settings: ServerSettings, base: string | unde
   }
   const onPath = await findOnPath("armorsmith", env);
   if (onPath !== undefined) {
-    const problem = await probe(onPath, []);
+    const problem = await probe(onPath, [], storageDir);
     if (problem === undefined) {
       return { found: true, command: onPath, prefix: [], origin: "PATH" };
     }
@@ -212,7 +222,7 @@ export async function locateServer(settings: ServerSettings, base: string | unde
     reasons.push("there is no python3 on PATH");
     return { found: false, reasons };
   }
-  const problem = await probe(python, ["-m", "armorsmith"]);
+  const problem = await probe(python, ["-m", "armorsmith"], storageDir);
   if (problem === undefined) {
     return { found: true, command: python, prefix: ["-m", "armorsmith"], origin: "python3 on PATH", python };
   }

@@ -4,6 +4,7 @@
 
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 const { afterEach, test } = require("node:test");
 
@@ -38,14 +39,14 @@ test("activation registers the commands and starts no server while no AppArmor d
 
 test("an open profile starts `armorsmith serve` from PATH, with the apparmor document selector", async () => {
   const programs = fakePrograms();
-  const { state } = await activate({ documents: [PROFILE], folders: ["/srv/policy"] }, programs);
+  const { state, context } = await activate({ documents: [PROFILE], folders: ["/srv/policy"] }, programs);
   await until(() => state.clients.length === 1 && state.clients[0].started, "the client to start");
   const client = state.clients[0];
   assert.equal(client.id, "armorsmith");
   assert.deepEqual(client.serverOptions, {
     command: path.join(programs.dir, "armorsmith"),
     args: ["serve", "--log-level", "warning"],
-    options: { cwd: "/srv/policy" },
+    options: { cwd: context.globalStorageUri.fsPath },
   });
   assert.deepEqual(client.clientOptions.documentSelector, [{ scheme: "file", language: "apparmor" }]);
   assert.equal(client.clientOptions.synchronize.configurationSection, "armorsmith");
@@ -216,4 +217,22 @@ test("the README and dotfiles of a policy directory are handed back, and start n
   await fake.open(textDocument("/etc/apparmor.d/local/README", "apparmor"));
   assert.equal(state.languageChanges.length, 3);
   await until(() => state.clients.length === 1, "the client for the user's choice");
+});
+
+test("python -m never runs a module from the working directory VS Code was started in", { skip: !fs.existsSync("/usr/bin/python3") }, async () => {
+  const planted = fs.mkdtempSync(path.join(os.tmpdir(), "armorsmith-planted-"));
+  const marker = path.join(planted, "ran");
+  fs.mkdirSync(path.join(planted, "armorsmith"));
+  fs.writeFileSync(path.join(planted, "armorsmith", "__main__.py"), `open(${JSON.stringify(marker)}, "w").write("x")\nprint("armorsmith 6.6.6")\n`);
+  const programs = fakePrograms({ armorsmith: false, python: false });
+  const cwd = process.cwd();
+  process.chdir(planted);
+  try {
+    const settings = { "armorsmith.server.pythonPath": "/usr/bin/python3" };
+    const { state } = await activate({ documents: [PROFILE], settings }, programs);
+    await until(() => state.messages.length === 1 || state.clients.length === 1, "the outcome");
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.equal(fs.existsSync(marker), false, "the planted armorsmith/__main__.py ran");
 });
