@@ -191,3 +191,15 @@ def test_a_screenshot_is_replaced_only_when_more_than_a_few_pixels_changed(tmp_p
 def _write(path: Path, rows: list[bytes], kind: int = 0) -> Path:
     path.write_bytes(_png(rows, 40, kind))
     return path
+
+
+def test_no_workspace_chooses_a_program_and_restricted_mode_limits_the_rest() -> None:
+    programs = {"armorsmith.server.path", "armorsmith.server.pythonPath", "armorsmith.parserCrossCheck.path"}
+    assert {name for name, schema in SETTINGS.items() if schema.get("scope") == "machine"} == programs
+    restricted = PACKAGE["capabilities"]["untrustedWorkspaces"]
+    assert restricted["supported"] == "limited"
+    assert set(restricted["restrictedConfigurations"]) == {
+        "armorsmith.logSources",
+        "armorsmith.docsUrl",
+        "armorsmith.parserCrossCheck.enabled",
+    }
