@@ -31,7 +31,7 @@ function report(step, ok, detail) {
   }
 }
 
-/** The environment of code-server: every file it writes stays under dataDir. */
+/** The environment of code-server and chromium: every file they write stays under dataDir. */
 function codeServerEnv() {
   const env = { ...process.env };
   for (const [name, dir] of [["XDG_CONFIG_HOME", "xdg-config"], ["XDG_DATA_HOME", "xdg-data"], ["XDG_CACHE_HOME", "xdg-cache"]]) {
@@ -164,6 +164,7 @@ async function main() {
   const { child, url } = await startCodeServer(env, extensions, userData);
   const browser = await chromium.launch({
     executablePath: config.chromium,
+    env, // chromium keeps its crash reports under XDG_CONFIG_HOME
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--font-render-hinting=none"],
   });
   const expect = config.expect;
