@@ -349,6 +349,17 @@ class Workspace:
         self._contexts.clear()
         return True
 
+    def use_file_system(self, fs: FileSystem) -> None:
+        """Read files through `fs` from now on (the server's, limited to its roots).
+
+        Every cached analysis is dropped; the index must then be scanned again.
+        """
+        self._base_fs = fs
+        self._refresh_overlay()
+        self.cache.forget()
+        self._lint.invalidate()
+        self._contexts.clear()
+
     def files_changed(
         self, changed: Iterable[str] = (), *, created: Iterable[str] = (), deleted: Iterable[str] = ()
     ) -> Generator[ScanProgress, None, None]:

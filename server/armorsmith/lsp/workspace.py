@@ -28,6 +28,8 @@ from typing import Any
 
 from lsprotocol import types
 
+from armorsmith.resolve import DiskFileSystem
+
 from .convert import path_to_uri, uri_to_path
 from .diagnostics import DiagnosticsService
 from .server import ArmorsmithServer
@@ -52,6 +54,8 @@ class WorkspaceService:
         self._diagnostics = diagnostics
         self._initialization_options: Any = None
         self._folders: list[str] = []
+        self._readable: tuple[str, ...] = ()
+        """The directories the server's file system may read (see `_apply`)."""
         self._scan: asyncio.Task[None] | None = None
         self.scans = 0
         """How many scans ran to the end (for tests and the benchmark)."""
@@ -113,7 +117,14 @@ class WorkspaceService:
         base_dir = posixpath.normpath(posixpath.join(root, settings.base_dir)) if settings.base_dir else root
         host = self._server.host
         host.roots = tuple(self._folders)
-        return host.configure(search_dirs=search_dirs, base_dir=base_dir)
+        # Nothing outside the workspace folders, the include paths and the base directory
+        # is ever read (open documents are read from their buffers).
+        readable = (*self._folders, *search_dirs, base_dir)
+        rooted = readable != self._readable
+        if rooted:
+            self._readable = readable
+            host.use_file_system(DiskFileSystem(readable))
+        return host.configure(search_dirs=search_dirs, base_dir=base_dir) or rooted
 
     def folders_changed(self, event: types.WorkspaceFoldersChangeEvent) -> None:
         """Follow added and removed workspace folders, and index again."""
