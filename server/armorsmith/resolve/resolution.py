@@ -541,6 +541,10 @@ class _Walker:
             self.include_file(found.path, item, at)
         elif found.kind is FileKind.DIRECTORY:
             self.include_directory(found.path, item, at)
+        else:
+            # A FIFO, socket or device: reading it could block or never end, so it is not read.
+            message = f"Could not open '{item.target}': '{found.path}' is not a regular file or directory"
+            self.diagnose(at.document, at.via, Code.INCLUDE_NOT_FOUND, message, item.target_span)
 
     def include_directory(self, path: str, item: Include, at: _At) -> None:
         names = self.cache.list_dir(path)
