@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 from lsprotocol import types
@@ -68,6 +69,20 @@ class ArmorsmithProtocol(LanguageServerProtocol):
     def lsp_initialize(self, params: types.InitializeParams):  # type: ignore[override]
         """Initialize as pygls does, after narrowing the offered position encodings."""
         return (yield from super().lsp_initialize(_preferred_encoding(params)))
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        """Handle a notification as pygls does, then forget its finished futures.
+
+        pygls 2.1 keeps the future of every notification whose handler is a generator (as
+        its didOpen, didChange and didClose are) in `_request_futures` under a fresh id,
+        and never removes it: about 2 KB per keystroke.  A finished future in that table
+        can only be such a one (a request's is removed when its answer is sent, one of a
+        request to the client when its answer arrives), so dropping them is safe.
+        """
+        super()._handle_notification(method_name, params)
+        finished = [key for key, future in self._request_futures.items() if future.done()]
+        for key in finished:
+            del self._request_futures[key]
 
 
 class ArmorsmithServer(LanguageServer):
