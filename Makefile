@@ -20,7 +20,7 @@ VSCODE_INPUTS := $(wildcard $(VSCODE)/src/*.ts) $(addprefix $(VSCODE)/,package.j
 	README.md language-configuration.json syntaxes/apparmor.tmLanguage.json)
 CODE_SERVER_DIR := .cache/code-server
 
-.PHONY: venv install demo test docs grammar grammar-check tree-sitter-cli conformance bench clean vscode vscode-e2e-deps
+.PHONY: venv install demo test docs grammar grammar-check tree-sitter-cli conformance bench fuzz clean vscode vscode-e2e-deps
 
 venv: .venv/.installed
 
@@ -104,6 +104,12 @@ conformance: venv
 
 bench: venv
 	$(PY) -m bench
+
+# A bounded fuzzing campaign (about a minute per target; not part of `make test`): atheris
+# from PyPI when it installs, else hypothesis.  See fuzz/__main__.py.
+fuzz: venv
+	$(PY) -m pip install --quiet atheris || echo "fuzz: atheris did not install; hypothesis runs the campaign"
+	$(PY) -m fuzz
 
 clean:
 	rm -rf .venv .cache build server/*.egg-info *.egg-info $(VSCODE)/node_modules $(VSCODE)/dist $(VSCODE)/out $(VSCODE)/*.vsix

@@ -67,7 +67,7 @@ def test_invalid_utf8_points_at_the_bad_bytes(tmp_path: Path, capsys: pytest.Cap
 def test_fifty_megabyte_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A 50 MB file of comments around one profile: read, parsed and linted in bounded time.
 
-    (A 50 MB file of rules takes minutes; see the fuzz README section for the figures.)
+    (50 MB of file rules in one profile is not bounded yet: measured at 497 s and 3.5 GB peak RSS.)
     """
     target = tmp_path / "huge"
     filler = b"# " + b"x" * 1021 + b"\n"
