@@ -149,3 +149,30 @@ async def test_memory_stays_flat_across_edits(session: Session) -> None:
     assert after - before < GROWTH_MB
     assert max(latencies, default=0) < LATENCY
     session.close(uri)
+
+
+async def test_notifications_leave_nothing_behind() -> None:
+    """Ensure the server's protocol keeps no future of a handled notification (pygls 2.1
+    keeps one per didOpen, didChange and didClose, which made memory grow per keystroke)."""
+    from armorsmith.lsp.server import create_server
+
+    protocol = create_server().protocol
+    protocol._send_data = lambda *args, **kwargs: None  # noqa: SLF001 - no client is connected.
+    uri = "file:///nowhere/leak"
+    protocol._handle_notification(  # noqa: SLF001 - the method pygls calls for each notification.
+        types.TEXT_DOCUMENT_DID_OPEN,
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="apparmor", version=1, text="profile p {}\n")
+        ),
+    )
+    for version in range(2, 50):
+        protocol._handle_notification(  # noqa: SLF001
+            types.TEXT_DOCUMENT_DID_CHANGE,
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=f"profile p{version} {{}}\n")],
+            ),
+        )
+    closed = types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    protocol._handle_notification(types.TEXT_DOCUMENT_DID_CLOSE, closed)  # noqa: SLF001
+    assert protocol._request_futures == {}  # noqa: SLF001
