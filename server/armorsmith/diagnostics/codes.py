@@ -864,6 +864,15 @@ class Code(enum.Enum):
         one is the author's call, so there is no automatic fix.
         """,
     )
+    NESTING_TOO_DEEP = (
+        "nesting-too-deep",
+        Severity.ERROR,
+        """
+        Blocks (profiles, hats, qualifier and `if` blocks) nest deeper than armorsmith
+        analyses (64 levels). Real policy nests a few levels at most, so this is almost
+        certainly a stray run of braces; what is inside the deepest blocks is not analysed.
+        """,
+    )
     QUALIFIER_NOT_ALLOWED = (
         "qualifier-not-allowed",
         Severity.ERROR,

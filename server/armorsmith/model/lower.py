@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from armorsmith.diagnostics import Diagnostic
+from armorsmith.diagnostics import Code, Diagnostic
 from armorsmith.syntax import Parse
 
 from .conditionals import lower_group
@@ -75,10 +75,29 @@ def _item(node: Node, ctx: LowerContext) -> Item | None:
     return lowerer(node, ctx) if lowerer is not None else None
 
 
+MAX_NESTING = 64
+"""The deepest nesting of blocks lowered; apparmor_parser profiles rarely nest past 3."""
+
+
 def _block(node: Node | None, ctx: LowerContext) -> Block:
     if node is None:
         return Block((), Span(0, 0))
-    return Block(_items(node, ctx), Span.of(node))
+    if ctx.depth >= MAX_NESTING:
+        # Deeper blocks are reported once and left out, so that everything above the
+        # model (resolution, checks, the engine) stays bounded however deep the text nests.
+        if not ctx.too_deep:
+            ctx.too_deep = True
+            ctx.report(
+                Code.NESTING_TOO_DEEP,
+                f"blocks nest more than {MAX_NESTING} deep here; what is inside is not analysed",
+                Span(node.start_byte, node.start_byte + 1),
+            )
+        return Block((), Span.of(node))
+    ctx.depth += 1
+    try:
+        return Block(_items(node, ctx), Span.of(node))
+    finally:
+        ctx.depth -= 1
 
 
 def _target(node: Node | None, ctx: LowerContext) -> tuple[str, bool, Span]:

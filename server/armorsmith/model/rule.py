@@ -50,6 +50,10 @@ class LowerContext:
 
     source: bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    depth: int = 0
+    """How many blocks enclose the node being lowered."""
+    too_deep: bool = False
+    """Whether blocks nested too deep were reported already."""
 
     def text(self, node: Node) -> str:
         """Return the source text of `node`."""
