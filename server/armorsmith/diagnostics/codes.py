@@ -864,6 +864,15 @@ class Code(enum.Enum):
         one is the author's call, so there is no automatic fix.
         """,
     )
+    FILE_TOO_LARGE = (
+        "file-too-large",
+        Severity.WARNING,
+        """
+        The file is larger than armorsmith analyses (8 MB): its syntax is checked, but
+        includes, variables, rule checks and everything else are not. Real policy files are
+        a few kilobytes; a file this large is usually generated or not policy at all.
+        """,
+    )
     NESTING_TOO_DEEP = (
         "nesting-too-deep",
         Severity.ERROR,

@@ -59,9 +59,26 @@ def lint_document(
         parsed = parse(source)
     parsed, found = without_pasted_logs(parsed)
     found += syntax_diagnostics(path, parsed)
-    found += semantic_diagnostics(path, parsed, config=config, cache=cache)[0]
+    if len(source) > MAX_ANALYSED_BYTES:
+        megabytes = len(source) / 1_000_000
+        found.append(
+            Diagnostic.of(
+                Code.FILE_TOO_LARGE,
+                f"file too large to analyse ({megabytes:.1f} MB, the limit is "
+                f"{MAX_ANALYSED_BYTES // 1_000_000} MB): only its syntax was checked",
+                0,
+                0,
+            )
+        )
+    else:
+        found += semantic_diagnostics(path, parsed, config=config, cache=cache)[0]
     found.sort(key=lambda diagnostic: (diagnostic.start, diagnostic.end, diagnostic.code.value))
     return found
+
+
+MAX_ANALYSED_BYTES = 8_000_000
+"""Past this size a document gets its syntax checked only: real policy files are a few
+kilobytes, and analysing millions of rules takes minutes and gigabytes."""
 
 
 def syntax_diagnostics(path: str, parsed: Parse) -> list[Diagnostic]:
