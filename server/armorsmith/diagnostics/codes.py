@@ -878,7 +878,7 @@ class Code(enum.Enum):
         Severity.ERROR,
         """
         Blocks (profiles, hats, qualifier and `if` blocks) nest deeper than armorsmith
-        analyses (64 levels). Real policy nests a few levels at most, so this is almost
+        analyses (128 levels). Real policy nests a few levels at most, so this is almost
         certainly a stray run of braces; what is inside the deepest blocks is not analysed.
         """,
     )
