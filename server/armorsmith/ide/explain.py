@@ -50,7 +50,7 @@ from armorsmith.logs.explain import (
     where,
 )
 from armorsmith.logs.suggest import ProfileSuggestion, SuggestedRule, Suggestions
-from armorsmith.logs.suggest import _known_profiles as known_profiles  # the same exec advice as suggest
+from armorsmith.logs.suggest import known_profiles  # the same exec advice as suggest
 from armorsmith.logs.suggest_place import Placer
 from armorsmith.model import LogRecord, Rule
 from armorsmith.model.rules.file import FileRule

@@ -67,6 +67,7 @@ __all__ = [
     "Abstraction",
     "ProfileSuggestion",
     "SuggestContext",
+    "known_profiles",
     "SuggestedRule",
     "Suggestions",
     "suggest",
@@ -224,7 +225,7 @@ class _Book:
             notes.append(note)
 
 
-def _known_profiles(records: Iterable[LogRecord]) -> set[str]:
+def known_profiles(records: Iterable[LogRecord]) -> set[str]:
     """Return the top-level profile names the records show confining a task."""
     known = set()
     for record in records:
@@ -246,7 +247,7 @@ class _Suggester:
 
     def __init__(self, records: list[LogRecord], context: SuggestContext) -> None:
         self.context = context
-        self.placer = Placer(context.policy, _known_profiles(records))
+        self.placer = Placer(context.policy, known_profiles(records))
         self.book = _Book()
         self.decided_by: dict[tuple[object, str], LogRecord] = {}
         """The first record whose learning label took each exec decision of the placer."""
